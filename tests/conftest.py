@@ -1,0 +1,37 @@
+"""Shared fixtures and the gpu/browser markers' skips."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+def pytest_collection_modifyitems(config, items):
+    try:
+        import torch
+
+        has_cuda = torch.cuda.is_available()
+    except ImportError:
+        has_cuda = False
+    has_chromium = shutil.which("chromium") is not None
+    for item in items:
+        if "gpu" in item.keywords and not has_cuda:
+            item.add_marker(pytest.mark.skip(reason="needs a CUDA device; none here"))
+        if "browser" in item.keywords and not has_chromium:
+            item.add_marker(
+                pytest.mark.skip(reason="needs Chromium on the PATH (apt-get install chromium)")
+            )
+
+
+@pytest.fixture(scope="session")
+def mnist_5k() -> Path:
+    """The real 5k/10k MNIST split of ../shared/datasets, when this checkout has it."""
+    root = SHARED_DATASETS / "mnist-5k"
+    if not (root / "MNIST" / "raw" / "train-images-idx3-ubyte").is_file():
+        pytest.skip(f"real MNIST digits not found at {root} (see shared/datasets/README.md)")
+    return root

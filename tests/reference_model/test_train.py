@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+
+import pytest
+import torch
+
+from reference_model import data, optim
+from reference_model import train as training
+from tests.conftest import ROOT
+from tests.reference_model.idx import write_mnist
+
+QUIET = dict(log=lambda *_: None)
+CPU = training.Runtime(device="cpu", deterministic=True, progress=False)
+
+
+def _weights(net) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in net.state_dict().items()}
+
+
+def _assert_bitwise_equal(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+
+
+def _splits(root):
+    return data.load_split(root, "train"), data.load_split(root, "test")
+
+
+def test_two_runs_with_the_same_seed_give_bitwise_equal_weights(tiny_mnist):
+    tr, te = _splits(tiny_mnist)
+    cfg = training.recipe_config("seed", epochs=2, seed=3)
+    a = training.train(cfg, tr, te, CPU, **QUIET)
+    b = training.train(cfg, tr, te, CPU, **QUIET)
+    _assert_bitwise_equal(_weights(a.net), _weights(b.net))
+    c = training.train(replace(cfg, seed=4), tr, te, CPU, **QUIET)
+    assert not torch.equal(a.net.net[1].weight, c.net.net[1].weight)
+
+
+def test_metrics_report_what_was_run(tiny_mnist):
+    tr, te = _splits(tiny_mnist)
+    result = training.train(training.recipe_config("fast", epochs=2), tr, te, CPU, **QUIET)
+    m = result.metrics()
+    assert m["epochs"] == 2 and m["device"] == "cpu" and m["world_size"] == 1
+    assert m["optimizer"] == "adam" and m["precision"] == "fp32"
+    assert m["samples_per_second"] == pytest.approx(2 * len(tr) / m["train_seconds"])
+    assert m["train_seconds"] == pytest.approx(sum(h["seconds"] for h in m["history"]))
+    assert 0.5 < m["test_accuracy"] <= 1.0  # the synthetic digits are easy
+
+
+def test_resume_after_an_interruption_equals_an_uninterrupted_run(tiny_mnist, tmp_path):
+    tr, te = _splits(tiny_mnist)
+    cfg = training.recipe_config("seed", epochs=3, schedule="onecycle")
+    whole = training.train(cfg, tr, te, CPU, **QUIET)
+
+    def stop_in_epoch_2(line: str) -> None:
+        if line.startswith("epoch   2/3"):  # logged before epoch 2's checkpoint is written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        training.train(cfg, tr, te, CPU, checkpoint_dir=tmp_path, log=stop_in_epoch_2)
+    state = training.load_checkpoint(tmp_path / "last.pt")
+    assert state["epoch"] == 1 and not list(tmp_path.glob(".*.tmp"))
+    resumed = training.train(cfg, tr, te, CPU, resume=state, **QUIET)
+    _assert_bitwise_equal(_weights(resumed.net), _weights(whole.net))
+    assert [h["epoch"] for h in resumed.history] == [1, 2, 3]
+
+
+def test_a_foreign_file_is_not_a_checkpoint(tmp_path):
+    bad = tmp_path / "last.pt"
+    bad.write_bytes(b"hello")
+    with pytest.raises(training.UserError, match="not a readable checkpoint"):
+        training.load_checkpoint(bad)
+    torch.save({"weights": torch.zeros(2)}, bad)
+    with pytest.raises(training.UserError, match="not a reference_model checkpoint"):
+        training.load_checkpoint(bad)
+
+
+def _subprocess_env():
+    env = dict(os.environ, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="2")
+    env.pop("CUDA_VISIBLE_DEVICES", None)
+    return env
+
+
+@pytest.mark.slow
+def test_sigkill_mid_epoch_then_resume_matches_an_uninterrupted_run(tmp_path):
+    root = write_mnist(tmp_path / "mnist", n_train=8_000, n_test=500)
+    ckpt = tmp_path / "ckpt"
+    flags = "--epochs 3 --schedule cosine --device cpu --deterministic --no-progress"
+    args = [sys.executable, "-m", "reference_model", "train", *flags.split()]
+    args += ["--data-dir", str(root), "--checkpoint-dir", str(ckpt)]
+    proc = subprocess.Popen(args, env=_subprocess_env(), stdout=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stdout:  # wait for the end of epoch 1, then kill inside epoch 2
+        lines.append(line)
+        if line.startswith("epoch   1/3"):
+            break
+    deadline = time.monotonic() + 30
+    while not (ckpt / "last.pt").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.15)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "".join(lines)
+    saved = training.load_checkpoint(ckpt)
+    assert saved["epoch"] < 3, "the run finished before it could be killed"
+
+    resumed = subprocess.run(
+        [*args, "--resume", str(ckpt / "last.pt")],
+        env=_subprocess_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming after epoch {saved['epoch']} of 3" in resumed.stdout
+    after = training.load_checkpoint(ckpt)
+
+    tr, te = _splits(root)
+    cfg = training.recipe_config("seed", epochs=3, schedule="cosine")
+    whole = training.train(cfg, tr, te, CPU, **QUIET)
+    _assert_bitwise_equal(after["model"], _weights(whole.net))
+
+
+@pytest.mark.slow
+def test_two_gloo_ranks_match_one_process_with_the_same_global_batch(tmp_path):
+    root = write_mnist(tmp_path / "mnist", n_train=999, n_test=100)  # a ragged last batch
+    ckpt = tmp_path / "ddp"
+    env = dict(_subprocess_env(), GLOO_SOCKET_IFNAME="lo", OMP_NUM_THREADS="1")
+    flags = "--epochs 2 --batch-size 100 --optimizer momentum --device cpu --no-progress"
+    args = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=2"]
+    args += ["-m", "reference_model", "train", *flags.split(), "--data-dir", str(root)]
+    args += ["--checkpoint-dir", str(ckpt), "--metrics-json", str(tmp_path / "m.json")]
+    proc = subprocess.run(
+        args,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "× 2 ranks" in proc.stdout
+    assert proc.stdout.count("epoch   2/2") == 1  # rank 0 alone reports
+    assert '"world_size": 2' in (tmp_path / "m.json").read_text()
+    ddp = training.load_checkpoint(ckpt)["model"]
+
+    tr, te = _splits(root)
+    cfg = training.recipe_config("seed", epochs=2, batch_size=100, optimizer="momentum")
+    single = training.train(cfg, tr, te, CPU, **QUIET)
+    for key, value in _weights(single.net).items():
+        torch.testing.assert_close(ddp[key], value, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+def test_seed_recipe_accuracy_on_real_digits(mnist_5k, name):
+    """10 epochs on the 5k real training digits, tested on the official 10k test set."""
+    tr, te = _splits(mnist_5k)
+    cfg = training.recipe_config("seed", optimizer=name)
+    result = training.train(cfg, tr, te, training.Runtime(device="cpu", progress=False), **QUIET)
+    floor = 0.90 if name == "sgd" else 0.94
+    assert result.test_accuracy >= floor, f"{name}: {result.test_accuracy:.2%}"
+
+
+@pytest.mark.slow
+def test_fast_recipe_reaches_the_seed_accuracy_on_real_digits(mnist_5k):
+    tr, te = _splits(mnist_5k)
+    result = training.train(
+        training.recipe_config("fast"), tr, te, training.Runtime(device="cpu"), **QUIET
+    )
+    assert result.test_accuracy >= 0.947  # the seed recipe's 10-epoch figure on this split

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import identity
+from tools.errors import UserError
+from tools.governance import rename
+from tools.governance.cli import main
+
+RENAMED_COPY = "GUILDKIT_RENAMED_COPY"
+
+
+def _copy_checkout(dest):
+    """The working tree as git sees it: tracked and untracked-not-ignored files."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (f.decode() for f in files)):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def _minimal_checkout(tmp_path):
+    for name in ("identity.toml", "pyproject.toml", "mkdocs.yml", "README.md"):
+        shutil.copy2(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_rename_rewrites_the_places_that_cannot_read_identity(tmp_path):
+    root = _minimal_checkout(tmp_path)
+    old = identity.load(root)
+    new = rename.rename(root, name="Acme Widgets", repository="acme/widgets")
+    assert identity.load(root) == new
+    assert (new.package, new.docs_url) == ("acme-widgets", "https://acme.github.io/widgets/")
+    assert new.copyright == "The Acme Widgets authors" and new.description == old.description
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "acme-widgets"
+    assert project["urls"]["Homepage"] == "https://github.com/acme/widgets"
+    assert any(dep.startswith("acme-widgets[") for dep in project["optional-dependencies"]["dev"])
+    mkdocs = (root / "mkdocs.yml").read_text()
+    assert 'site_name: "Acme Widgets"' in mkdocs and "repo_name: acme/widgets" in mkdocs
+    assert (root / "README.md").read_text().splitlines()[0] == "# Acme Widgets"
+
+
+def test_rename_refuses_a_bad_repository_and_writes_nothing(tmp_path, capsys):
+    root = _minimal_checkout(tmp_path)
+    before = (root / "identity.toml").read_text()
+    os.chdir(root)
+    assert main(["rename", "--name", "Acme", "--repository", "not a repo"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: rename: repository must look like owner/name")
+    assert len(err.splitlines()) == 1
+    assert (root / "identity.toml").read_text() == before
+
+
+def test_a_file_missing_its_anchor_stops_the_rename_before_any_write(tmp_path):
+    root = _minimal_checkout(tmp_path)
+    (root / "README.md").write_text("no title here\n")
+    before = (root / "identity.toml").read_text()
+    with pytest.raises(UserError, match=r"README\.md: cannot find the title line"):
+        rename.rename(root, name="Acme", repository="acme/acme")
+    assert (root / "identity.toml").read_text() == before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get(RENAMED_COPY) == "1", reason="already inside a renamed copy")
+def test_a_renamed_fork_keeps_working(tmp_path):
+    """Copy the checkout, rename it, then run that copy's unit tests and docs build."""
+    fork = _copy_checkout(tmp_path / "fork")
+    env = dict(os.environ, PYTHONPATH=str(fork), NO_MKDOCS_2_WARNING="1")
+    env[RENAMED_COPY] = "1"
+
+    def run(*args):
+        proc = subprocess.run(args, cwd=fork, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        return proc.stdout
+
+    run(sys.executable, "-m", "tools.governance", "rename", "--name", "Acme Widgets",
+        "--repository", "acme/widgets")  # fmt: skip
+    where = run(sys.executable, "-c", "import tools; print(tools.__file__)")
+    assert where.strip().startswith(str(fork))
+    out = run(sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-p", "no:cacheprovider")
+    assert " passed" in out
+    run(sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"))
+    home = (tmp_path / "site" / "index.html").read_text()
+    assert "Acme Widgets" in home and "acme/widgets" in home
+    assert "Guildkit" not in home

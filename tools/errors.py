@@ -1,0 +1,29 @@
+"""The one error type a user sees, and the wrapper that turns it into one line and exit 2."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+
+
+class UserError(Exception):
+    """Bad input: the message says what is wrong, where, and how to fix it."""
+
+
+def cli_entry(func: Callable[..., int | None]) -> Callable[..., int]:
+    """Run a command-line ``main``; a UserError becomes one line on stderr and exit code 2."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs) -> int:
+        try:
+            return func(*args, **kwargs) or 0
+        except UserError as exc:
+            message = " ".join(str(exc).split())  # always one line
+            print(f"error: {message}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+
+    return wrapper

@@ -1,0 +1,3 @@
+from tools.governance.cli import main
+
+raise SystemExit(main())

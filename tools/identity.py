@@ -1,0 +1,79 @@
+"""The project's identity (``identity.toml`` at the repository root), read by every tool."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from tools.errors import UserError
+
+IDENTITY_FILE = "identity.toml"
+_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+_PACKAGE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    package: str
+    description: str
+    repository: str
+    docs_url: str
+    copyright: str
+
+    @property
+    def owner(self) -> str:
+        return self.repository.split("/", 1)[0]
+
+    @property
+    def repo_url(self) -> str:
+        return f"https://github.com/{self.repository}"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest directory at or above ``start`` that holds ``identity.toml``."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / IDENTITY_FILE).is_file():
+            return directory
+    raise UserError(
+        f"{here}: no {IDENTITY_FILE} here or in any parent directory; "
+        "run this from inside a Guildkit checkout"
+    )
+
+
+def validate(data: dict, where: str) -> Identity:
+    """Check the raw table of ``identity.toml``; one clear error for the first problem."""
+    names = [f.name for f in fields(Identity)]
+    for key in data:
+        if key not in names:
+            raise UserError(f"{where}: unknown key {key!r}; allowed keys: {', '.join(names)}")
+    for key in names:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise UserError(f"{where}: {key} must be a non-empty string, got {value!r}")
+    if not _REPOSITORY.match(data["repository"]):
+        raise UserError(
+            f"{where}: repository must look like owner/name, got {data['repository']!r}"
+        )
+    if not _PACKAGE.match(data["package"]):
+        raise UserError(
+            f"{where}: package must be lower case letters, digits and hyphens, "
+            f"got {data['package']!r}"
+        )
+    if not data["docs_url"].startswith(("https://", "http://")):
+        raise UserError(f"{where}: docs_url must be an http(s) URL, got {data['docs_url']!r}")
+    return Identity(**{key: data[key] for key in names})
+
+
+def load(root: Path | None = None) -> Identity:
+    path = (root or find_root()) / IDENTITY_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: file not found; every Guildkit checkout has one") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"{path}: not valid TOML ({exc})") from None
+    return validate(data, str(path))
