@@ -32,15 +32,15 @@ class Identity:
         return f"https://github.com/{self.repository}"
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The nearest directory at or above ``start`` that holds ``identity.toml``."""
+def find_root(start: Path | None = None, markers: tuple[str, ...] = (IDENTITY_FILE,)) -> Path:
+    """The nearest directory at or above ``start`` that holds one of ``markers``."""
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
-        if (directory / IDENTITY_FILE).is_file():
+        if any((directory / marker).is_file() for marker in markers):
             return directory
     raise UserError(
-        f"{here}: no {IDENTITY_FILE} here or in any parent directory; "
-        "run this from inside a Guildkit checkout"
+        f"{here}: no {' or '.join(markers)} here or in any parent directory; "
+        "run this from inside the project's checkout"
     )
 
 

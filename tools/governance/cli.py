@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from tools import identity
 from tools.errors import cli_entry
+from tools.governance import check as checks
 from tools.governance import rename as rename_mod
+from tools.policy import load_events, load_policy
+from tools.policy.model import POLICY_FILE
+
+ROOT_MARKERS = (identity.IDENTITY_FILE, POLICY_FILE.as_posix())
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="governance", description="Governance as code: rename a fork of the template."
+        prog="governance",
+        description="Governance as code: generate CODEOWNERS and MAINTAINERS.md from "
+        "governance/policy.yml, check for drift, and rename a fork of the template.",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        help="the repository root (default: the nearest directory above the current one "
+        "that holds identity.toml or governance/policy.yml)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser(
+        "sync",
+        help="write .github/CODEOWNERS and governance/MAINTAINERS.md from the policy",
+        description="Regenerate .github/CODEOWNERS and governance/MAINTAINERS.md from "
+        "governance/policy.yml. Files already up to date are left untouched.",
+    )
+    sub.add_parser(
+        "check",
+        help="fail when the policy, the generated files and the tree disagree",
+        description="Validate governance/policy.yml and governance/events.yml, then report "
+        "every drift: generated files out of date, an area owned by someone who is not an "
+        "active maintainer or reviewer, an active maintainer without an area, an area "
+        "without an owner, a path glob that matches no file. Exit 1 when any is found.",
+    )
 
     p = sub.add_parser(
         "rename",
@@ -33,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "rename":
-        root = identity.find_root()
+        root = args.root or identity.find_root()
         new = rename_mod.rename(
             root,
             name=args.name,
@@ -45,6 +74,27 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"renamed to {new.name} ({new.repository}); docs at {new.docs_url}")
         print("next: reinstall (pip install -e .) so the new distribution name is used")
+        return 0
+
+    root = args.root or identity.find_root(markers=ROOT_MARKERS)
+    policy = load_policy(root)
+    if args.command == "sync":
+        written = checks.sync(policy, root)
+        for rel in written:
+            print(f"wrote {rel.as_posix()}")
+        if not written:
+            print("CODEOWNERS and MAINTAINERS.md are up to date")
+        return 0
+
+    if (root / "governance" / "events.yml").is_file():
+        load_events(root)
+    problems = checks.check(policy, root)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"governance check: {len(problems)} problem{'s' if len(problems) > 1 else ''}")
+        return 1
+    print("governance check: the policy, CODEOWNERS, MAINTAINERS.md and the tree agree")
     return 0
 
 

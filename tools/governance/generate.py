@@ -1,0 +1,114 @@
+"""The files generated from the policy: ``.github/CODEOWNERS`` and ``governance/MAINTAINERS.md``.
+
+Pure functions of the policy: the same policy always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tools.policy import Person, Policy
+
+CODEOWNERS = Path(".github") / "CODEOWNERS"
+MAINTAINERS = Path("governance") / "MAINTAINERS.md"
+OWNER_ROLES = ("maintainer", "reviewer")
+ROLE_TITLES = {
+    "steering": "Steering committee",
+    "maintainer": "Maintainers",
+    "reviewer": "Reviewers",
+    "triager": "Triagers",
+}
+
+
+def eligible_owners(policy: Policy, area: str) -> list[Person]:
+    """Active maintainers and reviewers who list the area."""
+    return [p for p in policy.owners(area) if any(p.has(r) for r in OWNER_ROLES)]
+
+
+def _specificity(pattern: str) -> tuple[int, int]:
+    literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+    return (literal.count("/"), len(literal))
+
+
+def codeowners(policy: Policy) -> str:
+    owners: dict[str, list[str]] = {}
+    for name, area in policy.areas.items():  # a glob listed by two areas gets both's owners
+        logins = [f"@{p.login}" for p in eligible_owners(policy, name)]
+        for pattern in area.paths:
+            merged = owners.setdefault(pattern, [])
+            merged += [login for login in logins if login not in merged]
+    lines = [
+        "# Generated from governance/policy.yml by `governance sync`: edit the policy, not this.",
+        "# GitHub applies the last matching line, so broader patterns come first.",
+        "",
+        "# Fallback: the active maintainers.",
+        "* " + " ".join(f"@{p.login}" for p in policy.active("maintainer")),
+    ]
+    for pattern in sorted(owners, key=_specificity):
+        if owners[pattern]:
+            lines.append(f"/{pattern} {' '.join(owners[pattern])}")
+    return "\n".join(lines) + "\n"
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def maintainers_md(policy: Policy) -> str:
+    out = [
+        "# Maintainers",
+        "",
+        "<!-- Generated from governance/policy.yml by `governance sync`: edit the policy, "
+        "not this file. -->",
+        "",
+        "The people who look after this project, by role. What each role means, and how to "
+        "take one up or step back, is in [GOVERNANCE.md](GOVERNANCE.md).",
+    ]
+    for role, title in ROLE_TITLES.items():
+        people = policy.active(role)
+        out += ["", f"## {title}", ""]
+        if not people:
+            out.append("Nobody at present.")
+            continue
+        out += [_row(["Name", "GitHub", "Areas", "Affiliation", "Since"]), "|---|---|---|---|---|"]
+        for p in sorted(people, key=lambda p: p.name.lower()):
+            out.append(
+                _row(
+                    [
+                        p.name,
+                        f"[@{p.login}](https://github.com/{p.login})",
+                        ", ".join(p.areas) or "—",
+                        p.affiliation or "—",
+                        p.since.isoformat(),
+                    ]
+                )
+            )
+    emeriti = [p for p in policy.people if not p.active]
+    out += ["", "## Emeritus", ""]
+    if emeriti:
+        out += [
+            "With thanks to those who served and have stepped back.",
+            "",
+            _row(["Name", "GitHub", "Roles", "Served"]),
+            "|---|---|---|---|",
+        ]
+        for p in sorted(emeriti, key=lambda p: p.name.lower()):
+            served = f"{p.since.isoformat()} – {p.emeritus.isoformat()}"
+            out.append(
+                _row(
+                    [
+                        p.name,
+                        f"[@{p.login}](https://github.com/{p.login})",
+                        ", ".join(p.roles),
+                        served,
+                    ]
+                )
+            )
+    else:
+        out.append("Nobody yet.")
+    return "\n".join(out) + "\n"
+
+
+def generated(policy: Policy) -> dict[Path, str]:
+    return {CODEOWNERS: codeowners(policy), MAINTAINERS: maintainers_md(policy)}

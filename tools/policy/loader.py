@@ -1,0 +1,125 @@
+"""YAML reading and pydantic validation shared by the policy and the events files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tools.errors import UserError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors; values are not silently coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key written twice in one mapping (YAML would keep the last)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice in one mapping", mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates and times stay strings: pydantic parses them, with the file's own time-zone rules.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise UserError(f"{path}: {where}not valid YAML ({problem})") from None
+
+
+def field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and not part.startswith(("function-", "function_")):
+            out += f".{part}" if out else part
+    return out or "(top level)"
+
+
+def _describe(err: dict, model: type[BaseModel]) -> str:
+    loc, kind, value = err["loc"], err["type"], err.get("input")
+    where = field_path(loc)
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        allowed = ", ".join(parent.model_fields) if parent else "see the documentation"
+        return f"{where}: unknown key; allowed keys here: {allowed}"
+    if kind == "missing":
+        return f"{where}: required but missing"
+    message = err["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if not loc or isinstance(value, dict):  # a cross-check: its message names the fields
+        return message if not loc else f"{where}: {message}"
+    return f"{where}: {message} (got {value!r})"
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``loc`` (for listing allowed keys)."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = info.annotation
+        # unwrap list[X], dict[str, X], X | None
+        while typing.get_origin(current) is not None:
+            args = [a for a in typing.get_args(current) if a is not type(None)]
+            current = args[-1] if args else None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def validate(model: type[M], data: Any, path: Path) -> M:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise UserError(f"{path}: the top level must be a mapping of keys, got a {kind}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        # A misspelt key is the likeliest cause of a "missing" one: name it first.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        more = exc.error_count() - 1
+        tail = f" ({more} more error{'s' if more > 1 else ''} after this one)" if more else ""
+        raise UserError(f"{path}: {_describe(first, model)}{tail}") from None

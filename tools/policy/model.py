@@ -1,0 +1,236 @@
+"""``governance/policy.yml``: the schema, its cross-checks, and the questions tools ask of it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from tools.policy.globs import matches
+from tools.policy.loader import Strict, read_yaml, validate
+
+POLICY_FILE = Path("governance") / "policy.yml"
+ROLES = ("contributor", "triager", "reviewer", "maintainer", "steering")
+Role = Literal["contributor", "triager", "reviewer", "maintainer", "steering"]
+Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")]
+BotLogin = Annotated[str, Field(min_length=1)]
+Name = Annotated[str, Field(min_length=1)]
+Glob = Annotated[str, Field(min_length=1, pattern=r"^[^/\s].*$")]
+Domain = Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
+Hours = Annotated[int, Field(gt=0)]
+Days = Annotated[int, Field(gt=0)]
+
+
+class Person(Strict):
+    login: Login
+    name: Name
+    roles: Annotated[list[Role], Field(min_length=1)]
+    areas: list[str] = []
+    affiliation: str | None = None
+    since: date
+    emeritus: date | None = None  # the day they stepped back; absent while active
+
+    @property
+    def active(self) -> bool:
+        return self.emeritus is None
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+class Area(Strict):
+    description: Name
+    paths: Annotated[list[Glob], Field(min_length=1)]
+
+
+class Approvals(Strict):
+    default: Annotated[int, Field(ge=0)] = 1
+    areas: dict[str, Annotated[int, Field(ge=0)]] = {}
+
+
+class SizeLabels(Strict):
+    """Lines changed (added + deleted) at most, for each label; above ``L`` is ``XL``."""
+
+    XS: Annotated[int, Field(ge=0)] = 10
+    S: Annotated[int, Field(ge=0)] = 50
+    M: Annotated[int, Field(ge=0)] = 200
+    L: Annotated[int, Field(ge=0)] = 800
+    exclude: list[Glob] = []
+
+    @model_validator(mode="after")
+    def _increasing(self):
+        if not self.XS < self.S < self.M < self.L:
+            raise ValueError(f"thresholds must increase XS < S < M < L, got {self._values()}")
+        return self
+
+    def _values(self) -> str:
+        return f"{self.XS}, {self.S}, {self.M}, {self.L}"
+
+    def label(self, lines: int) -> str:
+        for name in ("XS", "S", "M", "L"):
+            if lines <= getattr(self, name):
+                return f"size/{name}"
+        return "size/XL"
+
+
+class Requirement(Strict):
+    """When a change touches ``when_changed`` it should also touch ``expect_changed``."""
+
+    enabled: bool = True
+    when_changed: list[Glob] = []
+    expect_changed: list[Glob] = []
+
+
+class Changelog(Strict):
+    required: bool = False
+    path: Glob = "CHANGELOG.md"
+    skip_labels: list[str] = []
+
+
+class Review(Strict):
+    approvals: Approvals = Approvals()
+    required_checks: list[Name] = []
+    size: SizeLabels = SizeLabels()
+    tests: Requirement = Requirement()
+    docs: Requirement = Requirement()
+    changelog: Changelog = Changelog()
+    dco: bool = True
+    protected_paths: list[Glob] = []
+
+
+class BusinessHours(Strict):
+    timezone: str
+    days: Annotated[
+        list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]], Field(min_length=1)
+    ]
+    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:00"
+    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "17:00"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start}")
+        return self
+
+
+class Responsiveness(Strict):
+    issue_first_response_hours: Hours = 72
+    pull_request_first_response_hours: Hours = 48
+    business_hours: BusinessHours | None = None  # absent: hours are counted around the clock
+
+
+class Stale(Strict):
+    nudge_after_days: Days = 14
+    exempt_labels: list[str] = []
+
+
+class Label(Strict):
+    name: Name
+    color: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{6}$")]
+    description: str = ""
+
+
+class Policy(Strict):
+    version: Literal[1]
+    people: list[Person]
+    areas: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")], Area]
+    review: Review = Review()
+    responsiveness: Responsiveness = Responsiveness()
+    stale: Stale = Stale()
+    labels: list[Label] = []
+    bots: list[BotLogin] = []
+    public_email_domains: list[Domain] = []
+
+    @model_validator(mode="after")
+    def _cross_references(self):
+        seen: dict[str, int] = {}
+        for i, person in enumerate(self.people):
+            key = person.login.lower()
+            if key in seen:
+                raise ValueError(
+                    f"people[{i}].login {person.login!r} is already people[{seen[key]}].login; "
+                    "logins are unique (GitHub ignores case)"
+                )
+            seen[key] = i
+            for area in person.areas:
+                if area not in self.areas:
+                    raise ValueError(
+                        f"people[{i}].areas: unknown area {area!r}; "
+                        f"areas are: {', '.join(self.areas)}"
+                    )
+            if person.emeritus is not None and person.emeritus < person.since:
+                raise ValueError(f"people[{i}].emeritus {person.emeritus} is before since")
+        for area in self.review.approvals.areas:
+            if area not in self.areas:
+                raise ValueError(
+                    f"review.approvals.areas: unknown area {area!r}; "
+                    f"areas are: {', '.join(self.areas)}"
+                )
+        names = [label.name.lower() for label in self.labels]
+        if len(names) != len(set(names)):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise ValueError(f"labels: {dup!r} is listed twice")
+        return self
+
+    # --- questions the tools ask -------------------------------------------------------
+
+    def person(self, login: str) -> Person | None:
+        return self._by_login.get(login.lower())
+
+    @cached_property
+    def _by_login(self) -> dict[str, Person]:
+        return {p.login.lower(): p for p in self.people}
+
+    def active(self, role: str | None = None) -> list[Person]:
+        return [p for p in self.people if p.active and (role is None or p.has(role))]
+
+    def owners(self, area: str) -> list[Person]:
+        """Active people who list the area (whatever their role; `check` flags the wrong ones)."""
+        return [p for p in self.people if p.active and area in p.areas]
+
+    def areas_for(self, path: str) -> list[str]:
+        return [
+            name for name, area in self.areas.items() if any(matches(g, path) for g in area.paths)
+        ]
+
+    def is_bot(self, login: str, user_type: str | None = None) -> bool:
+        return (
+            login.endswith("[bot]")
+            or user_type == "Bot"
+            or login.lower() in {b.lower() for b in self.bots}
+        )
+
+    def approvals_for(self, areas: list[str]) -> int:
+        counts = [self.review.approvals.areas.get(a, self.review.approvals.default) for a in areas]
+        return max(counts, default=self.review.approvals.default)
+
+
+def check_timezone(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", value or ""):
+        raise ValueError("not an IANA time zone name such as Europe/Berlin or UTC")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            "unknown IANA time zone; use a name such as Europe/Berlin or UTC"
+        ) from None
+    return value
+
+
+def load_policy(root: Path | None = None, path: Path | None = None) -> Policy:
+    """Load and validate the policy (``ROOT/governance/policy.yml`` unless ``path`` is given)."""
+    if path is None:
+        from tools.identity import find_root
+
+        path = (root or find_root()) / POLICY_FILE
+    return validate(Policy, read_yaml(path), path)
