@@ -1,10 +1,184 @@
-"""``community-report``: contributor activity and project health (not built yet)."""
+"""``community-report``: contributor activity and project health, from git or GitHub."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import re
 import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tools.community_report.metrics.report import build
+from tools.community_report.metrics.window import Window
+from tools.community_report.render import RENDERERS
+from tools.errors import UserError, cli_entry
+from tools.policy import load_policy
+from tools.policy.model import POLICY_FILE
+
+REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
 
 
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="community-report",
+        description="Who contributes, how fast the project answers, and where it depends on "
+        "too few people. SOURCE is a local git repository (default: the current directory; "
+        "offline, no token) or a GitHub OWNER/REPO.",
+    )
+    p.add_argument("source", nargs="?", default=".", metavar="SOURCE", help="PATH or OWNER/REPO")
+    p.add_argument(
+        "--since",
+        help="window start, a date or timestamp read as UTC (default: 90 days before --until)",
+    )
+    p.add_argument("--until", help="window end, exclusive (default: now)")
+    p.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        help="default: from --output's suffix (.html, .md, .json), else text",
+    )
+    p.add_argument("--output", type=Path, help="write here instead of standard output")
+    p.add_argument(
+        "--inactive-days",
+        type=int,
+        default=180,
+        help="a contributor with no contribution for this many days is inactive (default 180)",
+    )
+    p.add_argument(
+        "--policy",
+        type=Path,
+        help="the policy file (default: governance/policy.yml of the repository, when present)",
+    )
+    g = p.add_argument_group("GitHub sources")
+    g.add_argument(
+        "--token-env",
+        default="GITHUB_TOKEN",
+        help="the environment variable holding the token (default GITHUB_TOKEN)",
+    )
+    g.add_argument(
+        "--api-url",
+        default="https://api.github.com",
+        help="the REST API's base URL, for GitHub Enterprise or a local server",
+    )
+    g.add_argument("--cache-dir", type=Path, help="default: the user's cache directory")
+    g.add_argument(
+        "--history-since",
+        help="read items updated since this date only (default: the whole history, which "
+        "'new contributor' needs; later runs are answered 304 from the cache)",
+    )
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return p
+
+
+def parse_moment(text: str, flag: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UserError(
+            f"{flag} {text!r}: not a date or timestamp; write 2026-01-31 or 2026-01-31T12:00:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def window_from(args, now: datetime) -> Window:
+    until = parse_moment(args.until, "--until") if args.until else now
+    since = parse_moment(args.since, "--since") if args.since else until - timedelta(days=90)
+    if since >= until:
+        raise UserError(
+            f"--since {since.isoformat()} is not before --until {until.isoformat()}; "
+            "the window must not be empty"
+        )
+    return Window(since, until)
+
+
+def _policy(args, root: Path | None):
+    if args.policy is not None:
+        return load_policy(path=args.policy)
+    if root is not None and (root / POLICY_FILE).is_file():
+        return load_policy(path=root / POLICY_FILE)
+    return None
+
+
+def _toplevel(path: Path) -> Path | None:
+    import subprocess
+
+    proc = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
+    return Path(proc.stdout.strip()) if proc.returncode == 0 else None
+
+
+def collect(args, window: Window):
+    """Read the source into records, with the policy that applies to it."""
+    source = args.source
+    if not Path(source).exists() and REPO.match(source):
+        from tools.community_report.sources import github as gh_source
+
+        here = _toplevel(Path.cwd())
+        policy = _policy(args, here)
+        token = os.environ.get(args.token_env)
+        activity = gh_source.read(
+            source,
+            token=token,
+            token_env=args.token_env,
+            api_url=args.api_url,
+            history_since=parse_moment(args.history_since, "--history-since")
+            if args.history_since
+            else None,
+            cache_dir=args.cache_dir,
+            policy=policy,
+            progress=not args.no_progress and sys.stderr.isatty(),
+        )
+        return activity, policy
+
+    from tools.community_report.sources import git as git_source
+
+    path = Path(source)
+    git_source.check_repository(path)
+    root = _toplevel(path)
+    policy = _policy(args, root)
+
+    def is_bot(name: str, email: str, identity: str) -> bool:
+        if git_source.default_is_bot(name, email, identity):
+            return True
+        return policy is not None and (policy.is_bot(identity) or policy.is_bot(name))
+
+    activity = git_source.read_commits(
+        path, detail_since=window.previous().since, is_bot=is_bot, until=window.until
+    )
+    return activity, policy
+
+
+def write(text: str, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@cli_entry
 def main(argv: list[str] | None = None) -> int:
-    print("community-report: not built yet", file=sys.stderr)
-    return 1
+    args = build_parser().parse_args(argv)
+    if args.inactive_days <= 0:
+        raise UserError(f"--inactive-days {args.inactive_days}: must be a positive number of days")
+    now = datetime.now(UTC).replace(microsecond=0)
+    window = window_from(args, now)
+    fmt = (
+        args.format or (SUFFIXES.get(args.output.suffix.lower()) if args.output else None) or "text"
+    )
+    activity, policy = collect(args, window)
+    report = build(activity, window, policy, args.inactive_days, now=now)
+    text = RENDERERS[fmt](report)
+    if args.output:
+        write(text, args.output)
+        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -32,6 +32,7 @@ class Person(Strict):
     roles: Annotated[list[Role], Field(min_length=1)]
     areas: list[str] = []
     affiliation: str | None = None
+    emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []  # commit emails
     since: date
     emeritus: date | None = None  # the day they stepped back; absent while active
 
@@ -190,6 +191,13 @@ class Policy(Strict):
     @cached_property
     def _by_login(self) -> dict[str, Person]:
         return {p.login.lower(): p for p in self.people}
+
+    def person_by_email(self, email: str) -> Person | None:
+        return self._by_email.get(email.lower())
+
+    @cached_property
+    def _by_email(self) -> dict[str, Person]:
+        return {e.lower(): p for p in self.people for e in p.emails}
 
     def active(self, role: str | None = None) -> list[Person]:
         return [p for p in self.people if p.active and (role is None or p.has(role))]

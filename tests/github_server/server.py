@@ -1,0 +1,394 @@
+"""A local server that speaks the parts of GitHub's REST and GraphQL APIs the tools use.
+
+It listens on 127.0.0.1 only and serves what GitHub serves: the documented JSON shapes,
+``Link``-header pagination honouring ``per_page`` (at most 100), weak ``ETag``s with
+``If-None-Match`` → 304 (not counted against the rate limit), ``X-RateLimit-*`` headers,
+401 for a bad token, 404 for an unknown repository, ``/api/graphql``, and injected faults:
+403 with ``retry-after`` (secondary rate limit), bursts of 5xx. PyGithub runs against it
+unmodified through ``base_url``. Every request is logged (method, path, status), never a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlparse
+
+API = "/api/v3"
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def user(login: str) -> dict:
+    kind = "Bot" if login.endswith("[bot]") else "User"
+    return {"login": login, "id": abs(hash(login)) % 10**8, "type": kind}
+
+
+@dataclass
+class FakeRepo:
+    """A repository's issues, pull requests, comments and reviews, as plain dicts."""
+
+    owner: str
+    name: str
+    issues: list[dict] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)
+    review_comments: list[dict] = field(default_factory=list)
+    reviews: dict[int, list[dict]] = field(default_factory=dict)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def add_issue(
+        self,
+        number: int,
+        author: str,
+        created: datetime,
+        *,
+        title: str = "",
+        closed: datetime | None = None,
+        pull: bool = False,
+        merged: datetime | None = None,
+        labels: tuple[str, ...] = (),
+        association: str = "CONTRIBUTOR",
+        updated: datetime | None = None,
+    ) -> dict:
+        base = f"http://127.0.0.1{API}/repos/{self.full_name}"
+        item = {
+            "url": f"{base}/issues/{number}",
+            "id": 10**6 + number,
+            "number": number,
+            "title": title or f"item {number}",
+            "user": user(author),
+            "labels": [{"name": name} for name in labels],
+            "state": "closed" if closed else "open",
+            "comments": 0,
+            "created_at": iso(created),
+            "updated_at": iso(updated or closed or created),
+            "closed_at": iso(closed),
+            "author_association": association,
+            "body": "",
+        }
+        if pull:
+            item["draft"] = False
+            item["pull_request"] = {
+                "url": f"{base}/pulls/{number}",
+                "merged_at": iso(merged),
+            }
+        self.issues.append(item)
+        return item
+
+    def _touch(self, number: int, when: datetime) -> None:
+        for item in self.issues:
+            if item["number"] == number and item["updated_at"] < iso(when):
+                item["updated_at"] = iso(when)
+
+    def add_comment(self, number: int, author: str, created: datetime, review: bool = False):
+        base = f"http://127.0.0.1{API}/repos/{self.full_name}"
+        target = self.review_comments if review else self.comments
+        comment = {
+            "id": 2 * 10**6 + len(self.comments) + len(self.review_comments),
+            "user": user(author),
+            "created_at": iso(created),
+            "updated_at": iso(created),
+            "body": "",
+        }
+        if review:
+            comment["pull_request_url"] = f"{base}/pulls/{number}"
+        else:
+            comment["issue_url"] = f"{base}/issues/{number}"
+        target.append(comment)
+        self._touch(number, created)
+        return comment
+
+    def add_review(self, number: int, author: str, state: str, submitted: datetime) -> None:
+        self.reviews.setdefault(number, []).append(
+            {
+                "author": {
+                    "login": author,
+                    "__typename": "Bot" if author.endswith("[bot]") else "User",
+                },
+                "state": state,
+                "submittedAt": iso(submitted),
+            }
+        )
+        self._touch(number, submitted)
+
+
+@dataclass
+class Fault:
+    path: str  # a prefix of the request path
+    status: int
+    times: int
+    headers: dict = field(default_factory=dict)
+    message: str = ""
+
+
+class GitHubServer:
+    def __init__(self, tokens: tuple[str, ...] = ("test-token",), rate_limit: int = 5000):
+        self.repos: dict[str, FakeRepo] = {}
+        self.tokens = set(tokens)
+        self.rate_limit = rate_limit
+        self.remaining = rate_limit
+        self.faults: list[Fault] = []
+        self.log: list[dict] = []
+        self.lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}{API}"
+
+    def __enter__(self) -> GitHubServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def add_repo(self, owner: str, name: str) -> FakeRepo:
+        repo = FakeRepo(owner, name)
+        self.repos[repo.full_name.lower()] = repo
+        return repo
+
+    def inject(self, path: str, status: int, times: int = 1, **headers) -> None:
+        message = {
+            403: "You have exceeded a secondary rate limit. Please wait a few minutes.",
+            429: "Too many requests",
+        }.get(status, "Server Error")
+        self.faults.append(
+            Fault(
+                path,
+                status,
+                times,
+                {k.replace("_", "-"): str(v) for k, v in headers.items()},
+                message,
+            )
+        )
+
+    def requests(self, **match) -> list[dict]:
+        return [e for e in self.log if all(e.get(k) == v for k, v in match.items())]
+
+    # --- request handling --------------------------------------------------------------
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args):
+                pass
+
+            def do_GET(self):
+                server._serve(self, "GET")
+
+            def do_POST(self):
+                server._serve(self, "POST")
+
+            def do_PATCH(self):
+                server._serve(self, "PATCH")
+
+            def do_PUT(self):
+                server._serve(self, "PUT")
+
+            def do_DELETE(self):
+                server._serve(self, "DELETE")
+
+        return Handler
+
+    def _send(
+        self,
+        h,
+        status: int,
+        body,
+        headers: dict | None = None,
+        path: str = "",
+        method: str = "GET",
+        conditional: bool = False,
+    ) -> None:
+        payload = b"" if body is None else json.dumps(body).encode()
+        h.send_response(status)
+        for key, value in (headers or {}).items():
+            h.send_header(key, value)
+        if payload:
+            h.send_header("Content-Type", "application/json; charset=utf-8")
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        if payload:
+            h.wfile.write(payload)
+        with self.lock:
+            self.log.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "query": urlparse(h.path).query,
+                    "status": status,
+                    "conditional": conditional,
+                }
+            )
+
+    def _rate_headers(self) -> dict:
+        return {
+            "X-RateLimit-Limit": str(self.rate_limit),
+            "X-RateLimit-Remaining": str(max(self.remaining, 0)),
+            "X-RateLimit-Reset": str(int(time.time()) + 3600),
+            "X-RateLimit-Used": str(self.rate_limit - self.remaining),
+            "X-RateLimit-Resource": "core",
+        }
+
+    def _serve(self, h, method: str) -> None:
+        url = urlparse(h.path)
+        path, query = url.path, parse_qs(url.query)
+        length = int(h.headers.get("Content-Length") or 0)
+        raw = h.rfile.read(length) if length else b""
+        conditional = bool(h.headers.get("If-None-Match"))
+
+        with self.lock:
+            fault = next((f for f in self.faults if f.times > 0 and path.startswith(f.path)), None)
+            if fault:
+                fault.times -= 1
+        if fault:
+            body = {"message": fault.message, "documentation_url": "https://docs.github.com/rest"}
+            return self._send(
+                h,
+                fault.status,
+                body,
+                {**self._rate_headers(), **fault.headers},
+                path,
+                method,
+                conditional,
+            )
+
+        auth = h.headers.get("Authorization", "")
+        token = auth.split(" ", 1)[1] if " " in auth else ""
+        if auth and token not in self.tokens:
+            body = {
+                "message": "Bad credentials",
+                "documentation_url": "https://docs.github.com/rest",
+                "status": "401",
+            }
+            return self._send(h, 401, body, {}, path, method, conditional)
+
+        if path == "/api/graphql" and method == "POST":
+            return self._graphql(h, json.loads(raw or b"{}"), path)
+        handler = getattr(self, "_route", None)
+        result = handler(method, path, query, raw) if handler else None
+        if result is None:
+            result = self._rest(method, path, query, raw)
+        status, body, extra = result
+        headers = {**self._rate_headers(), **extra}
+        if method == "GET" and status == 200:
+            etag = 'W/"' + hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest() + '"'
+            headers["ETag"] = etag
+            if h.headers.get("If-None-Match") == etag:
+                return self._send(h, 304, None, headers, path, method, conditional)
+        if status < 400 or status == 404:
+            with self.lock:
+                self.remaining -= 1
+            headers.update(self._rate_headers())
+        return self._send(h, status, body, headers, path, method, conditional)
+
+    def _repo(self, path: str) -> tuple[FakeRepo | None, str]:
+        m = re.match(rf"^{API}/repos/([^/]+)/([^/]+)(/.*)?$", path)
+        if not m:
+            return None, ""
+        return self.repos.get(f"{m.group(1)}/{m.group(2)}".lower()), m.group(3) or ""
+
+    def _rest(self, method: str, path: str, query: dict, raw: bytes):
+        not_found = (
+            404,
+            {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"},
+            {},
+        )
+        if path == f"{API}/rate_limit":
+            core = {
+                "limit": self.rate_limit,
+                "remaining": self.remaining,
+                "reset": int(time.time()) + 3600,
+            }
+            return 200, {"resources": {"core": core}, "rate": core}, {}
+        repo, rest = self._repo(path)
+        if repo is None or method != "GET":
+            return not_found
+        if rest == "":
+            return 200, {"id": 1, "name": repo.name, "full_name": repo.full_name, "private": False,
+                         "owner": user(repo.owner), "default_branch": "main"}, {}  # fmt: skip
+        lists = {
+            "/issues": repo.issues,
+            "/issues/comments": repo.comments,
+            "/pulls/comments": repo.review_comments,
+        }
+        if rest not in lists:
+            return not_found
+        items = list(lists[rest])
+        if rest == "/issues":
+            state = query.get("state", ["open"])[0]
+            if state != "all":
+                items = [i for i in items if i["state"] == state]
+        since = query.get("since", [None])[0]
+        if since:
+            items = [i for i in items if i["updated_at"] >= since]
+        sort = query.get("sort", ["created"])[0]
+        default_dir = "desc" if rest == "/issues" else "asc"
+        reverse = query.get("direction", [default_dir])[0] == "desc"
+        items.sort(key=lambda i: (i[f"{sort}_at"], i.get("number", i.get("id"))), reverse=reverse)
+        return self._paginate(path, query, items)
+
+    def _paginate(self, path: str, query: dict, items: list):
+        per_page = min(int(query.get("per_page", ["30"])[0]), 100)
+        page = int(query.get("page", ["1"])[0])
+        last = max((len(items) + per_page - 1) // per_page, 1)
+        chunk = items[(page - 1) * per_page : page * per_page]
+        links = []
+
+        def link(p: int, rel: str) -> str:
+            q = {k: v[0] for k, v in query.items()}
+            q["page"] = str(p)
+            return f'<http://127.0.0.1:{self.httpd.server_port}{path}?{urlencode(q)}>; rel="{rel}"'
+
+        if page < last:
+            links += [link(page + 1, "next"), link(last, "last")]
+        if page > 1:
+            links += [link(1, "first"), link(page - 1, "prev")]
+        return 200, chunk, ({"Link": ", ".join(links)} if links else {})
+
+    def _graphql(self, h, request: dict, path: str) -> None:
+        query, variables = request.get("query", ""), request.get("variables", {})
+        repo = self.repos.get(f"{variables.get('owner')}/{variables.get('name')}".lower())
+        if repo is None:
+            body = {
+                "data": {"repository": None},
+                "errors": [{"type": "NOT_FOUND", "message": "Could not resolve to a Repository"}],
+            }
+            return self._send(h, 200, body, self._rate_headers(), path, "POST")
+        result = {}
+        for alias, number in re.findall(r"(\w+)\s*:\s*pullRequest\(number:\s*(\d+)\)", query):
+            item = next(
+                (i for i in repo.issues if i["number"] == int(number) and "pull_request" in i), None
+            )
+            if item is None:
+                result[alias] = None
+                continue
+            reviews = repo.reviews.get(int(number), [])
+            result[alias] = {
+                "number": int(number),
+                "updatedAt": item["updated_at"],
+                "reviews": {"totalCount": len(reviews), "nodes": reviews[:100]},
+            }
+        with self.lock:
+            self.remaining -= 1
+        self._send(h, 200, {"data": {"repository": result}}, self._rate_headers(), path, "POST")

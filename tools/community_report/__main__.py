@@ -1,0 +1,3 @@
+from tools.community_report.cli import main
+
+raise SystemExit(main())

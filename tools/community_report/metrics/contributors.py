@@ -1,0 +1,139 @@
+"""Who contributes: counts, newcomers, concentration (absence and elephant factors), onion."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from tools.community_report.metrics.window import Window
+from tools.community_report.records import Activity, Commit
+from tools.policy import Policy
+
+
+def contributions(activity: Activity) -> list[tuple[str, datetime]]:
+    """Every human contribution as (identity, when): non-merge commits, and on GitHub also
+    issues and pull requests opened, comments and reviews. Bots are left out."""
+    out = [(c.author, c.authored_at) for c in activity.commits if not c.is_merge and not c.is_bot]
+    out += [(i.author, i.created_at) for i in activity.issues if not i.author_is_bot]
+    out += [(c.author, c.created_at) for c in activity.comments if not c.author_is_bot]
+    out += [(r.author, r.submitted_at) for r in activity.reviews if not r.author_is_bot]
+    return out
+
+
+def first_and_last(events: Iterable[tuple[str, datetime]], until: datetime) -> dict:
+    """identity → (first, last) contribution before ``until``, over the whole history."""
+    seen: dict[str, list[datetime]] = {}
+    for who, when in events:
+        if when >= until:
+            continue
+        span = seen.get(who)
+        if span is None:
+            seen[who] = [when, when]
+        elif when < span[0]:
+            span[0] = when
+        elif when > span[1]:
+            span[1] = when
+    return {who: (span[0], span[1]) for who, span in seen.items()}
+
+
+def window_commits(commits: list[Commit], window: Window) -> list[Commit]:
+    """Non-merge commits authored in the window, bots excluded."""
+    return [
+        c
+        for c in commits
+        if not c.is_merge and not c.is_bot and window.since <= c.authored_at < window.until
+    ]
+
+
+def smallest_majority(counts: Iterable[int]) -> int:
+    """The smallest k such that the k largest counts sum to more than half the total."""
+    ordered = sorted(counts, reverse=True)
+    total = sum(ordered)
+    running = 0
+    for k, value in enumerate(ordered, start=1):
+        running += value
+        if running * 2 > total:
+            return k
+    return 0
+
+
+def absence_factor(commits: list[Commit]) -> int:
+    """Contributor absence factor (bus factor): the fewest contributors whose commits in the
+    window make up more than 50% of the window's non-merge commits."""
+    return smallest_majority(Counter(c.author for c in commits).values())
+
+
+def organisation(identity: str, email: str, policy: Policy | None) -> str:
+    """A person's organisation: their policy affiliation, else their email's domain; someone
+    on a public email domain (gmail.com, users.noreply.github.com, …) is their own."""
+    person = person_for(identity, email, policy)
+    if person is not None and person.affiliation:
+        return person.affiliation
+    domain = email.rpartition("@")[2].lower() if "@" in email else ""
+    public = set(policy.public_email_domains) if policy else set()
+    if not domain or domain in public:
+        return f"(individual) {identity}"
+    return domain
+
+
+def person_for(identity: str, email: str, policy: Policy | None):
+    if policy is None:
+        return None
+    person = policy.person(identity)
+    if person is None and email:
+        person = policy.person_by_email(email)
+    return person
+
+
+def elephant_factor(commits: list[Commit], policy: Policy | None) -> tuple[int, Counter]:
+    """The fewest organisations whose commits make up more than 50% of the window's."""
+    orgs = Counter(organisation(c.author, c.email, policy) for c in commits)
+    return smallest_majority(orgs.values()), orgs
+
+
+def onion(counts: Counter) -> dict[str, list[str]]:
+    """Core: the top contributors who together make 80% of the activity; regular: the next
+    15%; casual: everyone else."""
+    total = sum(counts.values())
+    layers: dict[str, list[str]] = {"core": [], "regular": [], "casual": []}
+    running = 0
+    for who, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = running / total if total else 1
+        layer = "core" if share < 0.80 else "regular" if share < 0.95 else "casual"
+        layers[layer].append(who)
+        running += n
+    return layers
+
+
+def classify(
+    spans: dict, window: Window, inactive_days: int, active: set[str]
+) -> dict[str, list[str]]:
+    """new: first contribution ever falls in the window; returning: active in the window after
+    a gap of at least ``inactive_days`` (or, lacking dates, contributed before the window);
+    inactive: no contribution in the ``inactive_days`` before ``until``."""
+    cutoff = window.until - timedelta(days=inactive_days)
+    new = sorted(w for w in active if spans[w][0] >= window.since)
+    inactive = sorted(w for w, (_, last) in spans.items() if last < cutoff)
+    return {"new": new, "inactive": inactive}
+
+
+def returning(
+    events: list[tuple[str, datetime]], window: Window, inactive_days: int, new: set[str]
+) -> list[str]:
+    """Active in the window, not new, and silent for at least ``inactive_days`` before their
+    first contribution in the window."""
+    gap = timedelta(days=inactive_days)
+    before: dict[str, datetime] = {}
+    first_in: dict[str, datetime] = {}
+    for who, when in events:
+        if when < window.since:
+            if who not in before or when > before[who]:
+                before[who] = when
+        elif when < window.until and (who not in first_in or when < first_in[who]):
+            first_in[who] = when
+    return sorted(
+        w
+        for w, first in first_in.items()
+        if w not in new and w in before and first - before[w] >= gap
+    )

@@ -1,0 +1,76 @@
+"""Who owns what: contributors per area, by commits and by lines changed."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+
+from tools.community_report.records import Commit
+from tools.policy import Policy
+
+
+def area_of(policy: Policy | None):
+    """A function path → areas: the policy's areas, else the top-level directory."""
+    if policy is not None and policy.areas:
+        cache: dict[str, list[str]] = {}
+
+        def areas(path: str) -> list[str]:
+            found = cache.get(path)
+            if found is None:
+                found = cache[path] = policy.areas_for(path) or ["(no area)"]
+            return found
+
+        return areas
+    return lambda path: [path.split("/", 1)[0] if "/" in path else "(top level)"]
+
+
+def ownership(
+    commits: list[Commit],
+    policy: Policy | None,
+    last_seen: dict[str, tuple[datetime, datetime]],
+    inactive_before: datetime,
+    names: dict[str, str] | None = None,
+    top: int = 3,
+) -> list[dict]:
+    """Per area, over the window's commits with file statistics: commits and lines changed,
+    the top contributors by each, and a status — ``at risk`` when one person made every
+    change, ``abandoned`` when everyone who changed it has since gone inactive."""
+    areas = area_of(policy)
+    names = names or {}
+    by_commits: dict[str, Counter] = defaultdict(Counter)
+    by_lines: dict[str, Counter] = defaultdict(Counter)
+    for c in commits:
+        if c.files is None:
+            continue
+        touched: set[str] = set()
+        for f in c.files:
+            for area in areas(f.path):
+                by_lines[area][c.author] += f.lines
+                touched.add(area)
+        for area in touched:
+            by_commits[area][c.author] += 1
+    rows = []
+    for area in sorted(by_commits, key=lambda a: (-sum(by_commits[a].values()), a)):
+        people = by_commits[area]
+        active = [
+            w for w in people if last_seen.get(w, (None, inactive_before))[1] >= inactive_before
+        ]
+        status = "abandoned" if not active else "at risk" if len(people) == 1 else "ok"
+        rows.append(
+            {
+                "area": area,
+                "commits": sum(people.values()),
+                "lines": sum(by_lines[area].values()),
+                "contributors": len(people),
+                "top_by_commits": [
+                    {"who": w, "name": names.get(w, w), "commits": n}
+                    for w, n in people.most_common(top)
+                ],
+                "top_by_lines": [
+                    {"who": w, "name": names.get(w, w), "lines": n}
+                    for w, n in by_lines[area].most_common(top)
+                ],
+                "status": status,
+            }
+        )
+    return rows

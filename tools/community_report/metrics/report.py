@@ -1,0 +1,150 @@
+"""One report object from the records, the policy and the window (a JSON-ready dict)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from tools.community_report.metrics import activity as act
+from tools.community_report.metrics import contributors as con
+from tools.community_report.metrics import github as gh
+from tools.community_report.metrics.ownership import ownership
+from tools.community_report.metrics.window import Window
+from tools.community_report.records import Activity
+from tools.policy import Policy
+
+SCHEMA_VERSION = 1
+
+
+def _people(window_events, window: Window, spans, inactive_days, policy, commits) -> dict:
+    active = {who for who, when in window_events}
+    classes = con.classify(spans, window, inactive_days, active)
+    counts = Counter(c.author for c in commits)
+    elephant, orgs = con.elephant_factor(commits, policy)
+    return {
+        "active": len(active),
+        "new": len(classes["new"]),
+        "absence_factor": con.absence_factor(commits),
+        "elephant_factor": elephant,
+        "_classes": classes,
+        "_counts": counts,
+        "_orgs": orgs,
+        "_active": active,
+    }
+
+
+def build(
+    activity: Activity,
+    window: Window,
+    policy: Policy | None = None,
+    inactive_days: int = 180,
+    now: datetime | None = None,
+) -> dict:
+    events = con.contributions(activity)
+    spans = con.first_and_last(events, window.until)
+    prev = window.previous()
+    in_window = [(w, t) for w, t in events if t in window]
+    in_prev = [(w, t) for w, t in events if t in prev]
+    commits = con.window_commits(activity.commits, window)
+    prev_commits = con.window_commits(activity.commits, prev)
+    prev_spans = con.first_and_last(events, prev.until)
+
+    cur = _people(in_window, window, spans, inactive_days, policy, commits)
+    old = _people(in_prev, prev, prev_spans, inactive_days, policy, prev_commits)
+    classes = cur["_classes"]
+    back = con.returning(events, window, inactive_days, set(classes["new"]))
+    names = activity.names
+
+    def person(who: str) -> dict:
+        return {"who": who, "name": names.get(who, who)}
+
+    inactive_cutoff = window.until - timedelta(days=inactive_days)
+    emeritus = []
+    if policy is not None:
+        for p in policy.active("maintainer"):
+            last = spans.get(p.login.lower(), (None, None))[1]
+            if last is None:
+                for email in p.emails:
+                    last = max(
+                        filter(None, [last, spans.get(email.lower(), (None, None))[1]]),
+                        default=None,
+                    )
+            if last is None or last < inactive_cutoff:
+                emeritus.append(
+                    {"login": p.login, "last_contribution": last.isoformat() if last else None}
+                )
+
+    merges = sum(1 for c in activity.commits if c.is_merge and c.authored_at in window)
+    bot_commits = sum(1 for c in activity.commits if c.is_bot and c.authored_at in window)
+    bot_identities = sorted(
+        {c.author for c in activity.commits if c.is_bot and c.authored_at in window}
+        | {i.author for i in activity.issues if i.author_is_bot and i.created_at in window}
+        | {c.author for c in activity.comments if c.author_is_bot and c.created_at in window}
+    )
+    total_orgs = sum(cur["_orgs"].values())
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "source": activity.source,
+        "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "window": window.as_dict(),
+        "previous_window": prev.as_dict(),
+        "commits": {
+            "total": len(commits),
+            "previous": len(prev_commits),
+            "merges": merges,
+            "bots": bot_commits,
+            "all_time": sum(1 for c in activity.commits if not c.is_merge and not c.is_bot),
+        },
+        "contributors": {
+            "total": len(spans),
+            "active": cur["active"],
+            "new": cur["new"],
+            "returning": len(back),
+            "inactive": len(classes["inactive"]),
+            "inactive_days": inactive_days,
+            "absence_factor": cur["absence_factor"],
+            "elephant_factor": cur["elephant_factor"],
+            "bots": len(bot_identities),
+            "previous": {k: old[k] for k in ("active", "new", "absence_factor", "elephant_factor")},
+            "top": [{**person(w), "commits": n} for w, n in cur["_counts"].most_common(10)],
+            "new_contributors": [person(w) for w in classes["new"]],
+            "returning_contributors": [person(w) for w in back],
+            "organisations": [
+                {"name": org, "commits": n, "share": round(n / total_orgs, 4)}
+                for org, n in cur["_orgs"].most_common(10)
+            ],
+            "onion": {k: len(v) for k, v in con.onion(cur["_counts"]).items()},
+            "core": [person(w) for w in con.onion(cur["_counts"])["core"]],
+            "emeritus_candidates": emeritus,
+            "bot_identities": bot_identities,
+        },
+        "ownership": ownership(commits, policy, spans, inactive_cutoff, names),
+        "activity": {
+            "by_week": act.by_week([t for _, t in in_window], window),
+            "weekday_hour_utc": act.weekday_hour([t for _, t in in_window], window),
+        },
+        "issues": None,
+        "pull_requests": None,
+        "responsiveness": None,
+        "newcomers": None,
+        "open_items": None,
+        "api": {"requests": activity.requests, "not_modified": activity.not_modified},
+    }
+    if activity.source.startswith("github:"):
+        items = gh.items_report(activity, window, policy)
+        prev_items = gh.items_report(activity, prev, policy)
+        report.update(items)
+        report["newcomers"] = gh.newcomers(activity, window, spans)
+        report["open_items"] = gh.who_owes(activity, window.until, policy)
+        report["previous_items"] = {
+            "issues_opened": prev_items["issues"]["opened"],
+            "pull_requests_opened": prev_items["pull_requests"]["opened"],
+            "pull_requests_merged": prev_items["pull_requests"]["merged"],
+            "issue_first_response_median_hours": prev_items["responsiveness"]["issues"][
+                "first_response_hours"
+            ]["median"],
+            "pull_request_first_response_median_hours": prev_items["responsiveness"][
+                "pull_requests"
+            ]["first_response_hours"]["median"],
+        }
+    return report

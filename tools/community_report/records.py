@@ -1,0 +1,85 @@
+"""Plain records: what the sources produce and the metrics read. No I/O, no logic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    path: str
+    added: int | None  # None for a binary file
+    deleted: int | None
+
+    @property
+    def lines(self) -> int:
+        return (self.added or 0) + (self.deleted or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    author: str  # the contributor's identity: a GitHub login, or the email after .mailmap
+    name: str
+    email: str
+    authored_at: datetime  # UTC
+    is_merge: bool
+    is_bot: bool
+    files: tuple[FileChange, ...] | None = None  # None: not read (outside the detail range)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """An issue or a pull request (GitHub lists both as issues)."""
+
+    number: int
+    author: str
+    author_is_bot: bool
+    author_association: str  # OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR…
+    title: str
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    is_pull_request: bool
+    merged_at: datetime | None = None
+    draft: bool = False
+    labels: tuple[str, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment on an issue or pull request, or a pull-request review comment."""
+
+    id: int
+    number: int  # the issue or pull request it belongs to
+    author: str
+    author_is_bot: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    number: int  # the pull request
+    author: str
+    author_is_bot: bool
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+    submitted_at: datetime
+
+
+@dataclass(slots=True)
+class Activity:
+    """Everything a source read, for one repository."""
+
+    source: str  # "git:/path" or "github:owner/name"
+    commits: list[Commit] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    requests: int = 0  # GitHub API requests made
+    not_modified: int = 0  # of which answered 304 from the cache's ETags
+    names: dict[str, str] = field(default_factory=dict)  # identity → display name

@@ -1,0 +1,226 @@
+"""The report laid out as titled tables, shared by the text, markdown and HTML renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Section:
+    title: str
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _n(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _share(value) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _delta(now, before) -> str:
+    if now is None or before is None:
+        return "—"
+    diff = now - before
+    return f"{'+' if diff > 0 else ''}{_n(diff)}"
+
+
+def sections(report: dict) -> list[Section]:
+    c, k = report["contributors"], report["commits"]
+    prev = c["previous"]
+    out = [
+        Section(
+            "Summary",
+            ["metric", "this window", "previous window", "change"],
+            [
+                [
+                    "commits (non-merge)",
+                    _n(k["total"]),
+                    _n(k["previous"]),
+                    _delta(k["total"], k["previous"]),
+                ],
+                [
+                    "active contributors",
+                    _n(c["active"]),
+                    _n(prev["active"]),
+                    _delta(c["active"], prev["active"]),
+                ],
+                ["new contributors", _n(c["new"]), _n(prev["new"]), _delta(c["new"], prev["new"])],
+                [
+                    "absence factor",
+                    _n(c["absence_factor"]),
+                    _n(prev["absence_factor"]),
+                    _delta(c["absence_factor"], prev["absence_factor"]),
+                ],
+                [
+                    "elephant factor",
+                    _n(c["elephant_factor"]),
+                    _n(prev["elephant_factor"]),
+                    _delta(c["elephant_factor"], prev["elephant_factor"]),
+                ],
+            ],
+            [
+                f"{_n(c['returning'])} returning, {_n(c['inactive'])} inactive (no contribution "
+                f"in {c['inactive_days']} days), {_n(c['total'])} contributors ever; "
+                f"{_n(k['merges'])} merges and {_n(k['bots'])} bot commits left out "
+                f"({len(c['bot_identities'])} bots).",
+                f"Onion: {c['onion']['core']} core, {c['onion']['regular']} regular, "
+                f"{c['onion']['casual']} casual contributors.",
+            ],
+        ),
+        Section(
+            "Top contributors",
+            ["contributor", "commits"],
+            [[f"{p['name']} ({p['who']})", _n(p["commits"])] for p in c["top"]],
+        ),
+        Section(
+            "Organisations",
+            ["organisation", "commits", "share"],
+            [[o["name"], _n(o["commits"]), _share(o["share"])] for o in c["organisations"]],
+        ),
+    ]
+    if c["new_contributors"]:
+        out.append(
+            Section(
+                "New contributors",
+                ["contributor"],
+                [[f"{p['name']} ({p['who']})"] for p in c["new_contributors"]],
+            )
+        )
+    out.append(
+        Section(
+            "Ownership",
+            ["area", "commits", "lines", "people", "top by commits", "top by lines", "status"],
+            [
+                [
+                    o["area"],
+                    _n(o["commits"]),
+                    _n(o["lines"]),
+                    _n(o["contributors"]),
+                    ", ".join(f"{t['name']} ({t['commits']})" for t in o["top_by_commits"]),
+                    ", ".join(f"{t['name']} ({t['lines']:,})" for t in o["top_by_lines"]),
+                    o["status"],
+                ]
+                for o in report["ownership"]
+            ],
+        )
+    )
+    if c["emeritus_candidates"]:
+        out.append(
+            Section(
+                "Emeritus candidates",
+                ["maintainer", "last contribution"],
+                [[e["login"], e["last_contribution"] or "never"] for e in c["emeritus_candidates"]],
+            )
+        )
+    if report["issues"] is not None:
+        i, p, r = report["issues"], report["pull_requests"], report["responsiveness"]
+        fr_i, fr_p = r["issues"]["first_response_hours"], r["pull_requests"]["first_response_hours"]
+        out.append(
+            Section(
+                "Issues and pull requests",
+                ["metric", "issues", "pull requests"],
+                [
+                    ["opened", _n(i["opened"]), _n(p["opened"])],
+                    ["closed / merged", _n(i["closed"]), _n(p["merged"])],
+                    ["open at the end", _n(i["open_at_end"]), _n(p["open_at_end"])],
+                    ["first response, median h", _n(fr_i["median"]), _n(fr_p["median"])],
+                    ["first response, p90 h", _n(fr_i["p90"]), _n(fr_p["p90"])],
+                    [
+                        "never answered",
+                        _n(r["issues"]["never_answered"]),
+                        _n(r["pull_requests"]["never_answered"]),
+                    ],
+                    [
+                        "answered within target",
+                        _share(r["issues"]["answered_in_time_share"]),
+                        _share(r["pull_requests"]["answered_in_time_share"]),
+                    ],
+                    [
+                        "target, hours",
+                        _n(r["issues"]["target_hours"]),
+                        _n(r["pull_requests"]["target_hours"]),
+                    ],
+                    [
+                        "time to close / merge, median h",
+                        _n(i["time_to_close_hours"]["median"]),
+                        _n(p["time_to_merge_hours"]["median"]),
+                    ],
+                    [
+                        "age of open items, median days",
+                        _n(i["open_age_days"]["median"]),
+                        _n(p["open_age_days"]["median"]),
+                    ],
+                ],
+                [
+                    f"Acceptance ratio {_share(p['acceptance_ratio'])} of closed pull requests "
+                    f"merged; review coverage {_share(p['review_coverage'])} of merged pull "
+                    "requests approved by someone other than the author."
+                    + (" Hours are business hours." if r["business_hours"] else "")
+                ],
+            )
+        )
+        n = report["newcomers"]
+        out.append(
+            Section(
+                "Newcomer experience",
+                [
+                    "first-time pull requests",
+                    "first response, median h",
+                    "never answered",
+                    "merged",
+                ],
+                [
+                    [
+                        _n(n["pull_requests"]),
+                        _n(n["first_response_hours"]["median"]),
+                        _share(n["never_answered_share"]),
+                        _share(n["merged_share"]),
+                    ]
+                ],
+            )
+        )
+        missed = r["issues"]["missed"] + r["pull_requests"]["missed"]
+        if missed:
+            out.append(
+                Section(
+                    "Missed response targets",
+                    ["#", "title", "answered after, h"],
+                    [
+                        [f"#{m['number']}", m["title"], _n(m["hours"]) if m["hours"] else "not yet"]
+                        for m in missed[:20]
+                    ],
+                )
+            )
+        owed = [o for o in report["open_items"] if o["owes"] == "maintainers"][:15]
+        if owed:
+            out.append(
+                Section(
+                    "Waiting on the maintainers",
+                    ["#", "kind", "title", "days", "nudge"],
+                    [
+                        [
+                            f"#{o['number']}",
+                            o["kind"].replace("_", " "),
+                            o["title"],
+                            _n(o["waiting_days"]),
+                            "yes" if o["nudge"] else "",
+                        ]
+                        for o in owed
+                    ],
+                )
+            )
+    return out
+
+
+def heading(report: dict) -> str:
+    w = report["window"]
+    span = f"{w['since'][:10]} to {w['until'][:10]} (until exclusive)"
+    return f"Community report — {report['source']} — {span}"

@@ -1,0 +1,175 @@
+"""GitHub as records, through the shared client (``tools.github``).
+
+Three repository-level list endpoints at 100 items a page — ``issues?state=all`` (issues and
+pull requests), ``issues/comments`` and ``pulls/comments`` — and GraphQL for pull-request
+reviews, 100 pull requests a query. Never a per-item REST call, never the Search API. Every
+GET is conditional on the cache's ETag; reviews are fetched again only for pull requests
+whose ``updated_at`` changed since the last run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tools.community_report.records import Activity, Comment, Issue, Review
+from tools.github import GitHubClient
+from tools.policy import Policy
+
+REVIEWS_QUERY = """query Reviews($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+%s
+  }
+}"""
+REVIEW_FIELDS = (
+    "number updatedAt reviews(first: 100) { totalCount "
+    "nodes { author { login __typename } state submittedAt } }"
+)
+
+
+def _time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("community-report"))
+
+
+class _Bots:
+    def __init__(self, policy: Policy | None):
+        self.policy = policy
+
+    def __call__(self, login: str, kind: str | None) -> bool:
+        if self.policy is not None:
+            return self.policy.is_bot(login, kind)
+        return login.endswith("[bot]") or kind == "Bot"
+
+
+def _number(url: str) -> int:
+    return int(url.rstrip("/").rsplit("/", 1)[1])
+
+
+def read(
+    repo: str,
+    token: str | None,
+    token_env: str = "GITHUB_TOKEN",
+    api_url: str = "https://api.github.com",
+    history_since: datetime | None = None,
+    cache_dir: Path | None = None,
+    policy: Policy | None = None,
+    progress: bool = False,
+    client: GitHubClient | None = None,
+) -> Activity:
+    """Read issues, pull requests, comments and reviews of ``repo`` (OWNER/NAME)."""
+    from tqdm import tqdm
+
+    own_client = client is None
+    bar = tqdm(desc=f"{repo}", unit=" page", disable=not progress, leave=False)
+    if client is None:
+        client = GitHubClient(token, api_url, cache_dir or default_cache_dir(), token_env=token_env)
+    is_bot = _Bots(policy)
+    activity = Activity(source=f"github:{repo}")
+    try:
+        client.get(client.url(f"repos/{repo}"), repo)  # 404 or 401 now, with one clear line
+        params = {"sort": "created", "direction": "asc"}
+        if history_since is not None:
+            params["since"] = history_since.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+        def pages(path: str, extra: dict | None = None):
+            for page in client.pages(f"repos/{repo}/{path}", {**params, **(extra or {})}, repo):
+                bar.update()
+                if client.rate_remaining is not None:
+                    bar.set_postfix(quota=client.rate_remaining, refresh=False)
+                yield from page.data or ()
+
+        for raw in pages("issues", {"state": "all"}):
+            login, kind = raw["user"]["login"], raw["user"].get("type")
+            pull = raw.get("pull_request")
+            activity.issues.append(
+                Issue(
+                    number=raw["number"],
+                    author=login.lower(),
+                    author_is_bot=is_bot(login, kind),
+                    author_association=raw.get("author_association", "NONE"),
+                    title=raw.get("title", ""),
+                    created_at=_time(raw["created_at"]),
+                    updated_at=_time(raw["updated_at"]),
+                    closed_at=_time(raw.get("closed_at")),
+                    is_pull_request=pull is not None,
+                    merged_at=_time(pull.get("merged_at")) if pull else None,
+                    draft=bool(raw.get("draft", False)),
+                    labels=tuple(label["name"] for label in raw.get("labels", ())),
+                )
+            )
+            activity.names.setdefault(login.lower(), login)
+        for path, key in (("issues/comments", "issue_url"), ("pulls/comments", "pull_request_url")):
+            for raw in pages(path):
+                login, kind = raw["user"]["login"], raw["user"].get("type")
+                activity.comments.append(
+                    Comment(
+                        id=raw["id"],
+                        number=_number(raw[key]),
+                        author=login.lower(),
+                        author_is_bot=is_bot(login, kind),
+                        created_at=_time(raw["created_at"]),
+                    )
+                )
+                activity.names.setdefault(login.lower(), login)
+        activity.reviews = _reviews(client, repo, activity.issues, is_bot, bar)
+    finally:
+        bar.close()
+        activity.requests = client.requests
+        activity.not_modified = client.not_modified
+        if own_client:
+            client.close()
+    return activity
+
+
+def _reviews(client: GitHubClient, repo: str, issues: list[Issue], is_bot, bar) -> list[Review]:
+    """Reviews of every pull request, from the cache where the pull request has not changed
+    since it was read, else from GraphQL in batches of 100."""
+    owner, name = repo.split("/", 1)
+    key = f"reviews:{client.api_url}:{repo.lower()}"
+    known: dict = client.cache.load(key, {}) if client.cache else {}
+    pulls = [i for i in issues if i.is_pull_request]
+    stale = [
+        p.number
+        for p in pulls
+        if known.get(str(p.number), {}).get("updated_at") != p.updated_at.isoformat()
+    ]
+    for start in range(0, len(stale), 100):
+        batch = stale[start : start + 100]
+        fields = "\n".join(
+            f"    p{n}: pullRequest(number: {n}) {{ {REVIEW_FIELDS} }}" for n in batch
+        )
+        data = client.graphql(REVIEWS_QUERY % fields, {"owner": owner, "name": name}, repo)
+        bar.update()
+        updated = {p.number: p.updated_at.isoformat() for p in pulls}
+        for n in batch:
+            node = (data.get("repository") or {}).get(f"p{n}")
+            known[str(n)] = {
+                "updated_at": updated[n],
+                "reviews": (node or {}).get("reviews", {}).get("nodes", []),
+            }
+        if client.cache:
+            client.cache.store(key, known)  # saved batch by batch: an interruption keeps them
+    out = []
+    for p in pulls:
+        for r in known.get(str(p.number), {}).get("reviews", []):
+            author = r.get("author") or {"login": "ghost", "__typename": "User"}
+            if not r.get("submittedAt"):
+                continue  # a pending review
+            out.append(
+                Review(
+                    number=p.number,
+                    author=author["login"].lower(),
+                    author_is_bot=is_bot(author["login"], author.get("__typename")),
+                    state=r["state"],
+                    submitted_at=_time(r["submittedAt"]),
+                )
+            )
+    return out

@@ -1,0 +1,6 @@
+"""The one GitHub client every tool uses: PyGithub underneath, with authentication, base URL,
+paging, retries and rate limits, an ETag cache and request counting."""
+
+from tools.github.client import GitHubClient, Page
+
+__all__ = ["GitHubClient", "Page"]

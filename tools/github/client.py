@@ -1,0 +1,177 @@
+"""``GitHubClient``: REST pages and GraphQL queries through PyGithub's requester.
+
+- authentication: ``Auth.Token`` (or anonymous), never logged or stored;
+- ``base_url``: github.com, GitHub Enterprise (``https://HOST/api/v3``) or a local server;
+- paging: ``per_page=100`` and the ``Link`` header's ``rel="next"``;
+- retries: PyGithub's ``GithubRetry`` — 403/429 with ``Retry-After`` or a rate-limit message
+  (waiting for ``X-RateLimit-Reset``), 5xx and timeouts with exponential backoff;
+- cache: every GET is sent with the cached ``If-None-Match``; a 304 reuses the cached body
+  and does not count against the primary rate limit;
+- counting: ``requests`` made and ``not_modified`` answers, for the reports' ``api`` field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from github import Auth, Github, GithubException, GithubRetry
+from github.GithubException import RateLimitExceededExceedsMaxWait
+
+from tools.errors import UserError
+from tools.github.cache import ResponseCache
+
+DEFAULT_API = "https://api.github.com"
+_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+@dataclass
+class Page:
+    url: str
+    data: Any
+    next_url: str | None
+    not_modified: bool
+
+
+class GitHubClient:
+    def __init__(
+        self,
+        token: str | None,
+        api_url: str = DEFAULT_API,
+        cache_dir: Path | None = None,
+        token_env: str = "GITHUB_TOKEN",
+        timeout: int = 30,
+        retries: int = 8,
+        backoff: float = 0.5,
+        max_rate_limit_wait: float = 3600,
+        on_response: Callable[[dict], None] | None = None,
+    ):
+        self.api_url = api_url.rstrip("/")
+        self.token_env = token_env
+        retry = GithubRetry(
+            total=retries,
+            backoff_factor=backoff,
+            status_forcelist=[429, *range(500, 600)],
+            max_rate_limit_wait=max_rate_limit_wait,
+        )
+        self.github = Github(
+            auth=Auth.Token(token) if token else None,
+            base_url=self.api_url,
+            per_page=100,
+            timeout=timeout,
+            retry=retry,
+        )
+        self.requester = self.github.requester
+        self.cache = ResponseCache(cache_dir / "github-responses.sqlite3") if cache_dir else None
+        self.on_response = on_response
+        self.requests = 0
+        self.not_modified = 0
+        self.rate_remaining: int | None = None
+
+    # --- errors ------------------------------------------------------------------------
+
+    def _fail(self, status: int, data: Any, what: str) -> UserError:
+        message = data.get("message", "") if isinstance(data, dict) else ""
+        if status == 401:
+            return UserError(
+                f"{self.api_url}: the token in ${self.token_env} was refused (401 {message}); "
+                "check that it is valid and not expired"
+            )
+        if status == 404:
+            return UserError(
+                f"{what}: not found (404) at {self.api_url}; check the OWNER/REPO spelling, "
+                f"and that the token in ${self.token_env} can see it"
+            )
+        if status == 403 and "rate limit" in message.lower():
+            return UserError(f"{self.api_url}: rate limit exceeded ({message}); try again later")
+        return UserError(f"{what}: GitHub answered {status} {message}".rstrip())
+
+    def _call(self, what: str, fn):
+        try:
+            return fn()
+        except RateLimitExceededExceedsMaxWait as exc:
+            raise UserError(
+                f"{self.api_url}: rate limited for {exc.wait:.0f} s, more than the "
+                "allowed wait; try again later"
+            ) from None
+        except GithubException as exc:
+            raise self._fail(exc.status, exc.data, what) from None
+        except requests.exceptions.RetryError:
+            raise UserError(
+                f"{what}: {self.api_url} kept failing (5xx or rate limits) after every retry; "
+                "what was fetched is cached; try again later"
+            ) from None
+        except requests.exceptions.ConnectionError:
+            raise UserError(
+                f"{self.api_url}: cannot connect; check --api-url and the network"
+            ) from None
+        except requests.exceptions.Timeout:
+            raise UserError(f"{self.api_url}: the API did not answer in time") from None
+
+    def _seen(self, headers: dict) -> None:
+        remaining = headers.get("x-ratelimit-remaining")
+        if remaining is not None and str(remaining).isdigit():
+            self.rate_remaining = int(remaining)
+        if self.on_response:
+            self.on_response(headers)
+
+    # --- REST --------------------------------------------------------------------------
+
+    def url(self, path: str, params: dict | None = None) -> str:
+        base = path if path.startswith("http") else f"{self.api_url}/{path.lstrip('/')}"
+        if params:
+            query = urllib.parse.urlencode(sorted((k, str(v)) for k, v in params.items()))
+            base += ("&" if "?" in base else "?") + query
+        return base
+
+    def get(self, url: str, what: str) -> Page:
+        """One GET, conditional when the cache has the URL."""
+        cached = self.cache.get(url) if self.cache else None
+        headers = {"If-None-Match": cached[0]} if cached and cached[0] else {}
+
+        def send():
+            status, resp_headers, body = self.requester.requestJson("GET", url, headers=headers)
+            data = json.loads(body) if body else None
+            if status >= 400:
+                raise self.requester.createException(status, resp_headers, data)
+            return status, resp_headers, data
+
+        status, resp_headers, data = self._call(what, send)
+        self.requests += 1
+        resp_headers = {k.lower(): v for k, v in resp_headers.items()}
+        self._seen(resp_headers)
+        if status == 304 and cached is not None:
+            self.not_modified += 1
+            return Page(url, cached[1], cached[2], True)
+        match = _NEXT.search(resp_headers.get("link", ""))
+        next_url = match.group(1) if match else None
+        if self.cache is not None:
+            self.cache.put(url, resp_headers.get("etag"), data, next_url)
+        return Page(url, data, next_url, False)
+
+    def pages(self, path: str, params: dict | None, what: str) -> Iterator[Page]:
+        """Every page of a list endpoint, 100 items a page, following ``rel="next"``."""
+        url: str | None = self.url(path, {**(params or {}), "per_page": 100})
+        while url:
+            page = self.get(url, what)
+            yield page
+            url = page.next_url
+
+    # --- GraphQL -----------------------------------------------------------------------
+
+    def graphql(self, query: str, variables: dict, what: str) -> dict:
+        headers, data = self._call(what, lambda: self.requester.graphql_query(query, variables))
+        self.requests += 1
+        self._seen({k.lower(): v for k, v in headers.items()})
+        return data["data"]
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+        self.github.close()
