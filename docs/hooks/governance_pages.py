@@ -26,6 +26,7 @@ from tools.policy import load_events, load_policy  # noqa: E402
 
 GOVERNANCE = ROOT / "governance"
 REPORT = ROOT / "reports" / "community-report.md"
+REPORT_HTML = ROOT / "reports" / "community-report.html"
 
 
 def on_files(files, config, **_):
@@ -51,12 +52,17 @@ def on_files(files, config, **_):
     files.append(
         File.generated(config, "events/events.ics", content=pages.calendar(events, ident, now))
     )
+    if REPORT_HTML.is_file():
+        files.append(File.generated(config, "community-report.html", abs_src_path=str(REPORT_HTML)))
     return files
 
 
 def on_page_markdown(markdown, page, **_):
     if page.file.src_uri == "community-health.md" and REPORT.is_file():
         head = markdown.split("No report has been published", 1)[0]
+        if REPORT_HTML.is_file():
+            head += "The [full report with charts](community-report.html) is one HTML page.\n\n"
+        # the report's own headings start at level 2; keep them under this page's title
         return head + "\n" + REPORT.read_text(encoding="utf-8")
     return markdown
 

@@ -42,6 +42,8 @@ class FakeRepo:
     comments: list[dict] = field(default_factory=list)
     review_comments: list[dict] = field(default_factory=list)
     reviews: dict[int, list[dict]] = field(default_factory=dict)
+    version: int = 0  # bumped by every change, so the server's sorted views stay true
+    _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
 
     @property
     def full_name(self) -> str:
@@ -84,12 +86,15 @@ class FakeRepo:
                 "merged_at": iso(merged),
             }
         self.issues.append(item)
+        self._by_number[number] = item
+        self.version += 1
         return item
 
     def _touch(self, number: int, when: datetime) -> None:
-        for item in self.issues:
-            if item["number"] == number and item["updated_at"] < iso(when):
-                item["updated_at"] = iso(when)
+        self.version += 1
+        item = self._by_number.get(number)
+        if item is not None and item["updated_at"] < iso(when):
+            item["updated_at"] = iso(when)
 
     def add_comment(self, number: int, author: str, created: datetime, review: bool = False):
         base = f"http://127.0.0.1{API}/repos/{self.full_name}"
@@ -139,6 +144,7 @@ class GitHubServer:
         self.rate_limit = rate_limit
         self.remaining = rate_limit
         self.faults: list[Fault] = []
+        self._views: dict[tuple, list] = {}
         self.log: list[dict] = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -189,6 +195,7 @@ class GitHubServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once, as from GitHub
 
             def log_message(self, *_args):
                 pass
@@ -220,7 +227,12 @@ class GitHubServer:
         method: str = "GET",
         conditional: bool = False,
     ) -> None:
-        payload = b"" if body is None else json.dumps(body).encode()
+        if body is None:
+            payload = b""
+        elif isinstance(body, bytes):
+            payload = body  # already encoded (and hashed for its ETag)
+        else:
+            payload = json.dumps(body).encode()
         h.send_response(status)
         for key, value in (headers or {}).items():
             h.send_header(key, value)
@@ -292,7 +304,8 @@ class GitHubServer:
         status, body, extra = result
         headers = {**self._rate_headers(), **extra}
         if method == "GET" and status == 200:
-            etag = 'W/"' + hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest() + '"'
+            body = json.dumps(body).encode()
+            etag = 'W/"' + hashlib.sha1(body).hexdigest() + '"'
             headers["ETag"] = etag
             if h.headers.get("If-None-Match") == etag:
                 return self._send(h, 304, None, headers, path, method, conditional)
@@ -334,18 +347,22 @@ class GitHubServer:
         }
         if rest not in lists:
             return not_found
-        items = list(lists[rest])
-        if rest == "/issues":
-            state = query.get("state", ["open"])[0]
-            if state != "all":
-                items = [i for i in items if i["state"] == state]
+        state = query.get("state", ["open"])[0] if rest == "/issues" else "all"
         since = query.get("since", [None])[0]
-        if since:
-            items = [i for i in items if i["updated_at"] >= since]
         sort = query.get("sort", ["created"])[0]
         default_dir = "desc" if rest == "/issues" else "asc"
-        reverse = query.get("direction", [default_dir])[0] == "desc"
-        items.sort(key=lambda i: (i[f"{sort}_at"], i.get("number", i.get("id"))), reverse=reverse)
+        direction = query.get("direction", [default_dir])[0]
+        key = (repo.full_name, repo.version, rest, state, since, sort, direction)
+        items = self._views.get(key)
+        if items is None:
+            items = [i for i in lists[rest] if state == "all" or i["state"] == state]
+            if since:
+                items = [i for i in items if i["updated_at"] >= since]
+            items.sort(
+                key=lambda i: (i[f"{sort}_at"], i.get("number", i.get("id"))),
+                reverse=direction == "desc",
+            )
+            self._views[key] = items
         return self._paginate(path, query, items)
 
     def _paginate(self, path: str, query: dict, items: list):
@@ -375,11 +392,10 @@ class GitHubServer:
                 "errors": [{"type": "NOT_FOUND", "message": "Could not resolve to a Repository"}],
             }
             return self._send(h, 200, body, self._rate_headers(), path, "POST")
+        pulls = {i["number"]: i for i in repo.issues if "pull_request" in i}
         result = {}
         for alias, number in re.findall(r"(\w+)\s*:\s*pullRequest\(number:\s*(\d+)\)", query):
-            item = next(
-                (i for i in repo.issues if i["number"] == int(number) and "pull_request" in i), None
-            )
+            item = pulls.get(int(number))
             if item is None:
                 result[alias] = None
                 continue

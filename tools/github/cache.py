@@ -17,6 +17,10 @@ class ResponseCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(path)
+        # WAL with synchronous=NORMAL: each page's commit survives the process being killed
+        # (the promise here) without an fsync per page.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS responses ("
             " key TEXT PRIMARY KEY, etag TEXT, body TEXT NOT NULL, next TEXT, saved REAL)"

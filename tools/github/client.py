@@ -3,6 +3,7 @@
 - authentication: ``Auth.Token`` (or anonymous), never logged or stored;
 - ``base_url``: github.com, GitHub Enterprise (``https://HOST/api/v3``) or a local server;
 - paging: ``per_page=100`` and the ``Link`` header's ``rel="next"``;
+- pace: at least 70 ms between requests to github.com (its secondary rate limit);
 - retries: PyGithub's ``GithubRetry`` — 403/429 with ``Retry-After`` or a rate-limit message
   (waiting for ``X-RateLimit-Reset``), 5xx and timeouts with exponential backoff;
 - cache: every GET is sent with the cached ``If-None-Match``; a 304 reuses the cached body
@@ -51,11 +52,18 @@ class GitHubClient:
         backoff: float = 0.5,
         max_rate_limit_wait: float = 3600,
         on_response: Callable[[dict], None] | None = None,
+        pace: float | None = None,
     ):
         self.api_url = api_url.rstrip("/")
+        if pace is None:
+            # github.com allows about 900 REST points a minute before its secondary limit:
+            # keep serial requests ≥ 70 ms apart there. Enterprise servers and local ones set
+            # their own limits (answered with Retry-After, which the retries honour).
+            pace = 0.07 if self.api_url == DEFAULT_API else 0.0
         self.token_env = token_env
         retry = GithubRetry(
             total=retries,
+            connect=2,  # a server that refuses connections is not going to start answering
             backoff_factor=backoff,
             status_forcelist=[429, *range(500, 600)],
             max_rate_limit_wait=max_rate_limit_wait,
@@ -66,6 +74,8 @@ class GitHubClient:
             per_page=100,
             timeout=timeout,
             retry=retry,
+            seconds_between_requests=pace or None,
+            seconds_between_writes=pace * 10 or None,
         )
         self.requester = self.github.requester
         self.cache = ResponseCache(cache_dir / "github-responses.sqlite3") if cache_dir else None

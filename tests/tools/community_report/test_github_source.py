@@ -198,3 +198,23 @@ def test_an_interrupted_run_keeps_what_it_fetched(server, tmp_path):
     issue_pages = [e for e in server.log if e["path"].endswith("/issues")]
     assert issue_pages and all(e["status"] == 304 for e in issue_pages)
     assert len(activity.issues) == 258
+
+
+def test_an_unreachable_api_is_one_line(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as s:  # a loopback port with nobody listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["acme/widgets", "--api-url", f"http://127.0.0.1:{port}/api/v3"]
+    assert main([*args, "--cache-dir", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cannot connect" in err and "Traceback" not in err
+
+
+def test_markdown_for_a_job_summary(server, tmp_path, capsys):
+    code, out, _ = run(server, tmp_path, capsys, "--format", "md")
+    assert code == 0
+    assert out.startswith("## Community report — github:acme/widgets")
+    assert "### Issues and pull requests" in out and "| first response, median h |" in out
+    assert "### Waiting on the maintainers" in out and "#6" in out

@@ -116,19 +116,21 @@ def read_commits(
     commits = activity.commits
     names = activity.names
     from_ts = datetime.fromtimestamp
-    bots: dict[tuple[str, str], bool] = {}
+    people: dict[tuple[str, str], tuple[str, bool]] = {}  # (name, email) → (identity, bot)
+    append = commits.append
     proc = _git(root, "log", "--use-mailmap", FORMAT)
     for record in _records(proc):
         if not record:
             continue
-        sha, parents, name, email, ts = record.rstrip("\n").split(US)
-        who = identity_of(email)
-        key = (name, who)
-        bot = bots.get(key)
-        if bot is None:
-            bot = bots[key] = is_bot(name, email, who)
-        names.setdefault(who, name)
-        commits.append(Commit(sha, who, name, email, from_ts(int(ts), UTC), " " in parents, bot))
+        sha, parents, name, email, ts = record.split(US)  # int() ignores ts's newline
+        person = people.get((name, email))
+        if person is None:
+            who = identity_of(email)
+            person = people[(name, email)] = (who, is_bot(name, email, who))
+            names.setdefault(who, name)
+        append(
+            Commit(sha, person[0], name, email, from_ts(int(ts), UTC), " " in parents, person[1])
+        )
     if detail_since is not None:
         _add_files(root, activity, detail_since, until)
     return activity
