@@ -42,6 +42,9 @@ class FakeRepo:
     comments: list[dict] = field(default_factory=list)
     review_comments: list[dict] = field(default_factory=list)
     reviews: dict[int, list[dict]] = field(default_factory=dict)
+    pulls: dict[int, dict] = field(default_factory=dict)
+    check_runs: list[dict] = field(default_factory=list)
+    minimized: set[str] = field(default_factory=set)
     version: int = 0  # bumped by every change, so the server's sorted views stay true
     _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
 
@@ -113,6 +116,43 @@ class FakeRepo:
         target.append(comment)
         self._touch(number, created)
         return comment
+
+    def add_pull(
+        self,
+        number: int,
+        author: str,
+        head_sha: str,
+        files: list[dict],
+        *,
+        base_sha: str = "0" * 40,
+        labels: tuple[str, ...] = (),
+        association: str = "CONTRIBUTOR",
+        title: str = "",
+        body: str = "",
+    ) -> dict:
+        """An open pull request; ``files`` as GitHub lists them (filename, status,
+        additions, deletions, and patch unless GitHub would omit it)."""
+        created = datetime(2026, 5, 1, tzinfo=UTC)
+        self.add_issue(
+            number, author, created, pull=True, labels=labels, association=association, title=title
+        )
+        self.pulls[number] = {
+            "number": number,
+            "state": "open",
+            "title": title or f"pull {number}",
+            "body": body,
+            "user": user(author),
+            "author_association": association,
+            "head": {"sha": head_sha, "ref": "feature", "repo": {"full_name": self.full_name}},
+            "base": {"sha": base_sha, "ref": "main", "repo": {"full_name": self.full_name}},
+            "files": [
+                {"changes": f.get("additions", 0) + f.get("deletions", 0), **f} for f in files
+            ],
+        }
+        return self.pulls[number]
+
+    def labels_of(self, number: int) -> list[str]:
+        return [label["name"] for label in self._by_number[number]["labels"]]
 
     def add_review(self, number: int, author: str, state: str, submitted: datetime) -> None:
         self.reviews.setdefault(number, []).append(
@@ -233,15 +273,6 @@ class GitHubServer:
             payload = body  # already encoded (and hashed for its ETag)
         else:
             payload = json.dumps(body).encode()
-        h.send_response(status)
-        for key, value in (headers or {}).items():
-            h.send_header(key, value)
-        if payload:
-            h.send_header("Content-Type", "application/json; charset=utf-8")
-        h.send_header("Content-Length", str(len(payload)))
-        h.end_headers()
-        if payload:
-            h.wfile.write(payload)
         with self.lock:
             self.log.append(
                 {
@@ -252,6 +283,16 @@ class GitHubServer:
                     "conditional": conditional,
                 }
             )
+        # logged before the answer leaves, so a client never sees an answer not yet logged
+        h.send_response(status)
+        for key, value in (headers or {}).items():
+            h.send_header(key, value)
+        if payload:
+            h.send_header("Content-Type", "application/json; charset=utf-8")
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        if payload:
+            h.wfile.write(payload)
 
     def _rate_headers(self) -> dict:
         return {
@@ -315,6 +356,113 @@ class GitHubServer:
             headers.update(self._rate_headers())
         return self._send(h, status, body, headers, path, method, conditional)
 
+    def _route(self, method: str, path: str, query: dict, raw: bytes):
+        """Pull requests and the writes the review bot makes; None: not handled here."""
+        repo, rest = self._repo(path)
+        if repo is None:
+            return None
+        body = json.loads(raw) if raw else {}
+        unprocessable = (422, {"message": "Unprocessable Entity", "errors": []}, {})
+        m = re.match(r"^/pulls/(\d+)(/files|/comments|/reviews)?$", rest)
+        if m and int(m.group(1)) in repo.pulls:
+            pr = repo.pulls[int(m.group(1))]
+            part = m.group(2)
+            if method == "GET" and part is None:
+                labels = [{"name": n} for n in repo.labels_of(pr["number"])]
+                return 200, {k: v for k, v in pr.items() if k != "files"} | {"labels": labels}, {}
+            if method == "GET" and part == "/files":
+                return self._paginate(path, query, pr["files"])
+            if method == "GET" and part == "/comments":
+                url = f"/pulls/{pr['number']}"
+                items = [
+                    c for c in repo.review_comments if c.get("pull_request_url", "").endswith(url)
+                ]
+                return self._paginate(path, query, items)
+            if method == "POST" and part == "/reviews":
+                return self._review(repo, pr, body) or unprocessable
+        m = re.match(r"^/issues/(\d+)/comments$", rest)
+        if m:
+            n = int(m.group(1))
+            if method == "GET":
+                items = [
+                    c for c in repo.comments if c.get("issue_url", "").endswith(f"/issues/{n}")
+                ]
+                return self._paginate(path, query, items)
+            if method == "POST":
+                comment = repo.add_comment(n, "github-actions[bot]", datetime.now(UTC))
+                comment["body"] = body.get("body", "")
+                return 201, comment, {}
+        m = re.match(r"^/issues/comments/(\d+)$", rest)
+        if m and method == "PATCH":
+            comment = next((c for c in repo.comments if c["id"] == int(m.group(1))), None)
+            if comment is None:
+                return None
+            comment["body"] = body.get("body", "")
+            return 200, comment, {}
+        m = re.match(r"^/issues/(\d+)/labels(?:/(.+))?$", rest)
+        if m and int(m.group(1)) in repo._by_number:
+            item = repo._by_number[int(m.group(1))]
+            if method == "POST":
+                for name in body.get("labels", []):
+                    if name not in repo.labels_of(item["number"]):
+                        item["labels"].append({"name": name})
+                return 200, item["labels"], {}
+            if method == "PUT":
+                item["labels"] = [{"name": name} for name in body.get("labels", [])]
+                return 200, item["labels"], {}
+        if rest == "/check-runs" and method == "POST":
+            annotations = body.get("output", {}).get("annotations", [])
+            if len(annotations) > 50:
+                return unprocessable
+            run = {
+                "id": 5000 + len(repo.check_runs),
+                "name": body.get("name"),
+                "head_sha": body.get("head_sha"),
+                "conclusion": body.get("conclusion"),
+                "annotations": list(annotations),
+            }
+            repo.check_runs.append(run)
+            return 201, {k: v for k, v in run.items() if k != "annotations"}, {}
+        m = re.match(r"^/check-runs/(\d+)$", rest)
+        if m and method == "PATCH":
+            run = next((r for r in repo.check_runs if r["id"] == int(m.group(1))), None)
+            annotations = body.get("output", {}).get("annotations", [])
+            if run is None or len(annotations) > 50:
+                return unprocessable
+            run["annotations"] += annotations
+            return 200, {k: v for k, v in run.items() if k != "annotations"}, {}
+        return None
+
+    def _review(self, repo: FakeRepo, pr: dict, body: dict):
+        """POST a review: like GitHub, refuse (422) a comment on a line outside the diff."""
+        from tools.review_bot.facts import ChangedFile
+
+        if body.get("commit_id") != pr["head"]["sha"]:
+            return None
+        files = {f["filename"]: f for f in pr["files"]}
+        for c in body.get("comments", []):
+            f = files.get(c.get("path"))
+            if f is None or not f.get("patch"):
+                return None
+            ok = ChangedFile(f["filename"], "", 0, 0, patch=f["patch"]).commentable_lines
+            lines = range(c.get("start_line") or c["line"], c["line"] + 1)
+            if c.get("side", "RIGHT") != "RIGHT" or any(x not in ok for x in lines):
+                return None
+        review_id = 7000 + len(repo.review_comments)
+        for c in body.get("comments", []):
+            comment = repo.add_comment(
+                pr["number"], "github-actions[bot]", datetime.now(UTC), review=True
+            )
+            comment.update(
+                path=c["path"],
+                line=c["line"],
+                start_line=c.get("start_line"),
+                body=c["body"],
+                node_id=f"PRRC_{comment['id']}",
+                pull_request_review_id=review_id,
+            )
+        return 200, {"id": review_id, "state": "COMMENTED", "commit_id": pr["head"]["sha"]}, {}
+
     def _repo(self, path: str) -> tuple[FakeRepo | None, str]:
         m = re.match(rf"^{API}/repos/([^/]+)/([^/]+)(/.*)?$", path)
         if not m:
@@ -338,8 +486,18 @@ class GitHubServer:
         if repo is None or method != "GET":
             return not_found
         if rest == "":
-            return 200, {"id": 1, "name": repo.name, "full_name": repo.full_name, "private": False,
-                         "owner": user(repo.owner), "default_branch": "main"}, {}  # fmt: skip
+            return (
+                200,
+                {
+                    "id": 1,
+                    "name": repo.name,
+                    "full_name": repo.full_name,
+                    "private": False,
+                    "owner": user(repo.owner),
+                    "default_branch": "main",
+                },
+                {},
+            )
         lists = {
             "/issues": repo.issues,
             "/issues/comments": repo.comments,
@@ -385,6 +543,12 @@ class GitHubServer:
 
     def _graphql(self, h, request: dict, path: str) -> None:
         query, variables = request.get("query", ""), request.get("variables", {})
+        if query.lstrip().startswith("mutation"):
+            found = re.findall(r'minimizeComment\(input: \{subjectId: "([^"]+)"', query)
+            for repo_ in self.repos.values():
+                repo_.minimized.update(found)
+            data = {f"m{i}": {"minimizedComment": {"isMinimized": True}} for i in range(len(found))}
+            return self._send(h, 200, {"data": data}, self._rate_headers(), path, "POST")
         repo = self.repos.get(f"{variables.get('owner')}/{variables.get('name')}".lower())
         if repo is None:
             body = {

@@ -173,6 +173,24 @@ class GitHubClient:
             yield page
             url = page.next_url
 
+    def _write(self, verb: str, path: str, body: dict | None, what: str) -> Any:
+        url = self.url(path)
+        headers, data = self._call(
+            what, lambda: self.requester.requestJsonAndCheck(verb, url, input=body)
+        )
+        self.requests += 1
+        self._seen({k.lower(): v for k, v in headers.items()})
+        return data
+
+    def post(self, path: str, body: dict, what: str) -> Any:
+        return self._write("POST", path, body, what)
+
+    def patch(self, path: str, body: dict, what: str) -> Any:
+        return self._write("PATCH", path, body, what)
+
+    def put(self, path: str, body: dict, what: str) -> Any:
+        return self._write("PUT", path, body, what)
+
     # --- GraphQL -----------------------------------------------------------------------
 
     def graphql(self, query: str, variables: dict, what: str) -> dict:

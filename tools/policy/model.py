@@ -93,6 +93,32 @@ class Changelog(Strict):
     skip_labels: list[str] = []
 
 
+class RuleSwitch(Strict):
+    enabled: bool = True
+
+
+class DescriptionRule(Strict):
+    enabled: bool = True
+    min_body_chars: Annotated[int, Field(ge=0)] = 40
+    wip_markers: list[str] = ["WIP", "[WIP]", "Draft:", "DO NOT MERGE"]
+
+
+class FilesRule(Strict):
+    enabled: bool = True
+    max_kb: Annotated[int, Field(gt=0)] = 500
+
+
+class BotRules(Strict):
+    """The review bot's own switches; tests, docs, changelog, DCO and size live above."""
+
+    size: RuleSwitch = RuleSwitch()
+    ruff: RuleSwitch = RuleSwitch()
+    description: DescriptionRule = DescriptionRule()
+    reviewers: RuleSwitch = RuleSwitch()
+    welcome: RuleSwitch = RuleSwitch()
+    files: FilesRule = FilesRule()
+
+
 class Review(Strict):
     approvals: Approvals = Approvals()
     required_checks: list[Name] = []
@@ -102,6 +128,7 @@ class Review(Strict):
     changelog: Changelog = Changelog()
     dco: bool = True
     protected_paths: list[Glob] = []
+    bot: BotRules = BotRules()
 
 
 class BusinessHours(Strict):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.tools.community_report.gitrepo import Repo
+from tests.gitrepo import Repo
 from tools.community_report.cli import main
 from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window

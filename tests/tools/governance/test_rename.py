@@ -80,6 +80,7 @@ def test_a_file_missing_its_anchor_stops_the_rename_before_any_write(tmp_path):
 def test_a_renamed_fork_keeps_working(tmp_path):
     """Copy the checkout, rename it, then run that copy's unit tests and docs build."""
     fork = _copy_checkout(tmp_path / "fork")
+    subprocess.run(["git", "init", "-q"], cwd=fork, check=True)  # a fork is a repository
     env = dict(os.environ, PYTHONPATH=str(fork), NO_MKDOCS_2_WARNING="1")
     env[RENAMED_COPY] = "1"
 

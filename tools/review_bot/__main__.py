@@ -1,0 +1,3 @@
+from tools.review_bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sources of the review bot's facts: the local git diff, a GitHub pull request, ruff."""
