@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(3):
                 client = GitHubClient("bench", server.base_url)
                 t = time.perf_counter()
-                publish(client, "bench/pr", outcome.head_sha, outcome, "https://example.org/")
+                publish(
+                    client, "bench/pr", outcome.head_sha, outcome, "https://example.org/", policy
+                )
                 runs.append(
                     {"requests": client.requests, "seconds": round(time.perf_counter() - t, 2)}
                 )

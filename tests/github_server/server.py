@@ -145,6 +145,7 @@ class FakeRepo:
             "author_association": association,
             "head": {"sha": head_sha, "ref": "feature", "repo": {"full_name": self.full_name}},
             "base": {"sha": base_sha, "ref": "main", "repo": {"full_name": self.full_name}},
+            "requested_reviewers": [],
             "files": [
                 {"changes": f.get("additions", 0) + f.get("deletions", 0), **f} for f in files
             ],
@@ -380,6 +381,14 @@ class GitHubServer:
                 return self._paginate(path, query, items)
             if method == "POST" and part == "/reviews":
                 return self._review(repo, pr, body) or unprocessable
+        if rest == "/pulls" and method == "GET":
+            state = query.get("state", ["open"])[0]
+            items = [
+                {k: v for k, v in pr.items() if k != "files"}
+                for pr in repo.pulls.values()
+                if state == "all" or pr["state"] == state
+            ]
+            return self._paginate(path, query, items)
         m = re.match(r"^/issues/(\d+)/comments$", rest)
         if m:
             n = int(m.group(1))

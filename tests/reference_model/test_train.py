@@ -174,3 +174,19 @@ def test_fast_recipe_reaches_the_seed_accuracy_on_real_digits(mnist_5k):
         training.recipe_config("fast"), tr, te, training.Runtime(device="cpu"), **QUIET
     )
     assert result.test_accuracy >= 0.947  # the seed recipe's 10-epoch figure on this split
+
+
+def test_bf16_autocast_path_runs_on_cpu(tiny_mnist):
+    """The CUDA bf16 code path (autocast, float32 loss) exercised on the CPU."""
+    tr, te = _splits(tiny_mnist)
+    runtime = training.Runtime(device="cpu", precision="bf16", progress=False)
+    result = training.train(training.recipe_config("fast", epochs=2), tr, te, runtime, **QUIET)
+    assert result.metrics()["precision"] == "bf16" and result.test_accuracy > 0.5
+
+
+@pytest.mark.gpu
+def test_cuda_bf16_compiled_training(tiny_mnist):
+    tr, te = _splits(tiny_mnist)
+    runtime = training.Runtime(device="cuda", precision="bf16", compile=True, progress=False)
+    result = training.train(training.recipe_config("fast", epochs=2), tr, te, runtime, **QUIET)
+    assert result.device.startswith("cuda") and result.test_accuracy > 0.5

@@ -129,7 +129,9 @@ def cmd_publish(args) -> int:
         raise UserError(f"${args.token_env} is empty; the publish step needs a token")
     client = GitHubClient(token, args.api_url, token_env=args.token_env)
     try:
-        report = publisher.publish(client, args.repository, args.head_sha, artifact, docs_url)
+        report = publisher.publish(
+            client, args.repository, args.head_sha, artifact, docs_url, policy
+        )
     finally:
         client.close()
     print(report)

@@ -26,14 +26,19 @@ def test_the_shipped_policy_and_events_load():
     assert len({e.id for e in events.events}) == len(events.events)
 
 
-def _policy_error(tmp_path, text: str) -> str:
-    path = tmp_path / "policy.yml"
+def _error(tmp_path, text: str, name: str = "policy.yml", loader=load_policy) -> str:
+    """The one-line error the loader gives for ``text``, checked to name the file."""
+    path = tmp_path / name
     path.write_text(text)
     with pytest.raises(UserError) as info:
-        load_policy(path=path)
+        loader(path=path)
     message = str(info.value)
     assert message.startswith(f"{path}: ") and "\n" not in message
     return message
+
+
+def _policy_error(tmp_path, text: str) -> str:
+    return _error(tmp_path, text)
 
 
 def _replace(text: str, old: str, new: str) -> str:
@@ -109,13 +114,7 @@ def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
 
 
 def _events_error(tmp_path, text: str) -> str:
-    path = tmp_path / "events.yml"
-    path.write_text(text)
-    with pytest.raises(UserError) as info:
-        load_events(path=path)
-    message = str(info.value)
-    assert message.startswith(f"{path}: ") and "\n" not in message
-    return message
+    return _error(tmp_path, text, "events.yml", load_events)
 
 
 @pytest.mark.parametrize(

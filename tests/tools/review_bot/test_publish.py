@@ -67,7 +67,7 @@ SIZE = Finding("size", "notice", "1 lines changed: size/XS.")
 def _publish(server, out: Outcome) -> tuple[str, int]:
     client = GitHubClient(TOKEN, server.base_url)
     try:
-        report = publish(client, "acme/widgets", HEAD, out, DOCS)
+        report = publish(client, "acme/widgets", HEAD, out, DOCS, POLICY)
         return report, client.requests
     finally:
         client.close()
@@ -77,8 +77,9 @@ def test_three_runs_post_once_and_never_outside_the_diff(server):
     repo = server.repos["acme/widgets"]
     report, requests = _publish(server, outcome(LINT, OLD_LINE, BINARY, SIZE))
     assert "1 inline comments" in report and "summary comment" in report
-    # GET pull, GET files, GET comments, POST review, POST check run, POST summary, POST labels
-    assert requests == 7 <= 6 + 1 + 1  # the budget: 6 + files/100 + annotations/50
+    # GET pull, GET open pulls (review load), GET files, GET comments, POST review,
+    # POST check run, POST summary, PUT labels
+    assert requests == 8 <= 6 + 1 + 1  # the budget: 6 + ⌈files/100⌉ + ⌈annotations/50⌉
     inline = [c for c in repo.review_comments]
     assert [(c["path"], c["line"]) for c in inline] == [("tools/mod.py", 2)]
     assert "```suggestion\n\n```" in inline[0]["body"]  # ruff's fix: delete the line
@@ -92,8 +93,8 @@ def test_three_runs_post_once_and_never_outside_the_diff(server):
     for _ in range(2):  # re-runs on the same head
         server.log.clear()
         report, requests = _publish(server, outcome(LINT, OLD_LINE, BINARY, SIZE))
-        assert report.endswith("nothing new to post (3 API requests)")
-        assert [e["method"] for e in server.log] == ["GET", "GET", "GET"]
+        assert report.endswith("nothing new to post (4 API requests)")
+        assert [e["method"] for e in server.log] == ["GET"] * 4
     assert len(repo.review_comments) == 1 and len(repo.check_runs) == 1
     assert len([c for c in repo.comments if "review-bot:summary" in c["body"]]) == 1
 
@@ -182,16 +183,21 @@ def test_oversized_artifact_is_refused_before_parsing(tmp_path):
         load_artifact(path, POLICY)
 
 
-def test_reviewers_outside_the_policy_are_dropped(tmp_path):
-    _artifact(
-        tmp_path,
-        reviewers=[
-            {"login": "attacker", "area": "tools"},
-            {"login": "tomas-lind", "area": "tools"},
-        ],
-    )
+def test_reviewers_are_picked_on_the_trusted_side_by_open_review_load(server, tmp_path):
+    # The artifact may only name areas; the people are chosen again from the policy and the
+    # open review requests. Tomas already has two requests elsewhere: Jonas gets this one.
+    repo = server.repos["acme/widgets"]
+    other = repo.add_pull(8, "someone", "b" * 40, [])
+    other["requested_reviewers"] = [{"login": "tomas-lind"}, {"login": "tomas-lind"}]
+    bogus = [{"login": "attacker", "area": "tools"}, {"login": "x", "area": "no-such-area"}]
+    _artifact(tmp_path, reviewers=bogus)
     out = load_artifact(tmp_path / "findings.json", POLICY)
-    assert out.reviewers == [{"login": "tomas-lind", "area": "tools"}]
+    assert [r["area"] for r in out.reviewers] == ["tools"]
+    client = GitHubClient(TOKEN, server.base_url)
+    publish(client, "acme/widgets", HEAD, out, DOCS, POLICY)
+    client.close()
+    body = next(c["body"] for c in repo.comments if "review-bot:summary" in c["body"])
+    assert "`jonas-weber` (tools)" in body and "attacker" not in body
 
 
 def test_publish_cli_end_to_end(server, tmp_path, capsys, monkeypatch):

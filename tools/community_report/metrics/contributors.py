@@ -109,9 +109,8 @@ def onion(counts: Counter) -> dict[str, list[str]]:
 def classify(
     spans: dict, window: Window, inactive_days: int, active: set[str]
 ) -> dict[str, list[str]]:
-    """new: first contribution ever falls in the window; returning: active in the window after
-    a gap of at least ``inactive_days`` (or, lacking dates, contributed before the window);
-    inactive: no contribution in the ``inactive_days`` before ``until``."""
+    """new: active, and the first contribution ever falls in the window; inactive: no
+    contribution in the ``inactive_days`` before ``until`` (returning: see ``returning``)."""
     cutoff = window.until - timedelta(days=inactive_days)
     new = sorted(w for w in active if spans[w][0] >= window.since)
     inactive = sorted(w for w, (_, last) in spans.items() if last < cutoff)

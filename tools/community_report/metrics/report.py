@@ -62,13 +62,9 @@ def build(
     emeritus = []
     if policy is not None:
         for p in policy.active("maintainer"):
-            last = spans.get(p.login.lower(), (None, None))[1]
-            if last is None:
-                for email in p.emails:
-                    last = max(
-                        filter(None, [last, spans.get(email.lower(), (None, None))[1]]),
-                        default=None,
-                    )
+            identities = [p.login.lower(), *(email.lower() for email in p.emails)]
+            seen = [spans[i][1] for i in identities if i in spans]
+            last = max(seen, default=None)
             if last is None or last < inactive_cutoff:
                 emeritus.append(
                     {"login": p.login, "last_contribution": last.isoformat() if last else None}

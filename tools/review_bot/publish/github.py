@@ -15,8 +15,10 @@ import re
 
 from tools.errors import UserError
 from tools.github import GitHubClient
+from tools.policy import Policy
 from tools.review_bot.facts import ChangedFile
 from tools.review_bot.findings import Finding, Outcome
+from tools.review_bot.rules.checks import choose_reviewers
 from tools.review_bot.untrusted import neutral, neutral_code
 
 MARKER = "<!-- review-bot:summary -->"
@@ -96,8 +98,26 @@ def _inline_body(f: Finding) -> str:
     return body + f"\n<!-- review-bot:fp={f.fingerprint} -->"
 
 
+def review_load(client: GitHubClient, base: str, number: int, what: str) -> dict[str, int]:
+    """Open review requests per login, from the first 100 open pull requests."""
+    load: dict[str, int] = {}
+    url = client.url(f"{base}/pulls", {"state": "open", "per_page": 100})
+    for pr in client.get(url, what).data or ():
+        if pr.get("number") == number:
+            continue
+        for person in pr.get("requested_reviewers") or ():
+            login = person.get("login", "").lower()
+            load[login] = load.get(login, 0) + 1
+    return load
+
+
 def publish(
-    client: GitHubClient, repository: str, head_sha: str, outcome: Outcome, docs_url: str
+    client: GitHubClient,
+    repository: str,
+    head_sha: str,
+    outcome: Outcome,
+    docs_url: str,
+    policy: Policy,
 ) -> str:
     if outcome.repository.lower() != repository.lower():
         raise UserError(
@@ -116,6 +136,11 @@ def publish(
             f"{what}: its head is {pr['head']['sha'][:10]}, not the analysed {head_sha[:10]}: "
             "the artifact names another pull request, or this one moved on; nothing posted"
         )
+    if outcome.reviewers:
+        # picked here, from trusted data: the policy of the default branch and today's load
+        areas = [r["area"] for r in outcome.reviewers]
+        load = review_load(client, base, n, what)
+        outcome.reviewers = choose_reviewers(areas, policy, pr["user"]["login"], load)
     files = {
         f["filename"]: f
         for page in client.pages(f"{base}/pulls/{n}/files", None, what)

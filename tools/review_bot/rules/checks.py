@@ -143,9 +143,29 @@ def description(facts: PullRequestFacts, policy: Policy, out: Outcome, _ruff) ->
         )
 
 
+def choose_reviewers(
+    areas: list[str], policy: Policy, author: str, load: dict[str, int]
+) -> list[dict]:
+    """One reviewer per area, among its active maintainers and reviewers, by lowest open
+    review load (then login), never the author; one person may cover several areas."""
+    chosen: list[dict] = []
+    for area in areas:
+        owners = [
+            p.login for p in eligible_owners(policy, area) if p.login.lower() != author.lower()
+        ]
+        if not owners:
+            continue
+        covering = next((r for r in chosen if r["login"] in owners), None)
+        if covering is not None:
+            covering["area"] += f", {area}"
+            continue
+        pick = min(owners, key=lambda login: (load.get(login.lower(), 0), login.lower()))
+        chosen.append({"login": pick, "area": area})
+    return chosen
+
+
 def reviewers(facts: PullRequestFacts, policy: Policy, out: Outcome, _ruff) -> None:
-    """One reviewer per touched area, among its owners, by lowest open review load; and a
-    welcome for a first-time contributor."""
+    """Suggested reviewers for the touched areas, and a welcome for a first-time contributor."""
     if policy.review.bot.welcome.enabled and facts.first_time:
         out.welcome = True
     if not policy.review.bot.reviewers.enabled:
@@ -155,17 +175,8 @@ def reviewers(facts: PullRequestFacts, policy: Policy, out: Outcome, _ruff) -> N
         for area in policy.areas_for(path):
             if area not in areas:
                 areas.append(area)
-    author = facts.author.lower()
-    for area in areas:
-        owners = [p.login for p in eligible_owners(policy, area) if p.login.lower() != author]
-        if not owners:
-            continue
-        covering = next((r for r in out.reviewers if r["login"] in owners), None)
-        if covering is not None:  # someone already suggested owns this area too
-            covering["area"] += f", {area}"
-            continue
-        pick = min(owners, key=lambda login: (facts.review_load.get(login, 0), login.lower()))
-        out.reviewers.append({"login": pick, "area": area})
+    load = {k.lower(): v for k, v in facts.review_load.items()}
+    out.reviewers = choose_reviewers(areas, policy, facts.author, load)
     if out.reviewers:
         names = ", ".join(f"{r['login']} ({r['area']})" for r in out.reviewers)
         out.findings.append(Finding("reviewers", "notice", f"Suggested reviewers: {names}."))
