@@ -141,7 +141,7 @@ def test_tampered_paths_are_dropped_and_nothing_lands_outside_the_pull_request(s
 
 
 def test_mentions_and_html_are_neutralised(server, tmp_path):
-    flood = " ".join(f"@user{i}" for i in range(50)) + " <img src=x onerror=alert(1)> @acme/team"
+    flood = "@acme/team <img src=x onerror=alert(1)> " + " ".join(f"@user{i}" for i in range(50))
     _artifact(tmp_path, findings=[{**SIZE.__dict__, "message": flood}])
     _publish(server, load_artifact(tmp_path / "findings.json", POLICY))
     body = next(c["body"] for c in server.repos["acme/widgets"].comments if "summary" in c["body"])
@@ -211,3 +211,11 @@ def test_publish_cli_end_to_end(server, tmp_path, capsys, monkeypatch):
     assert main([*args, "--api-url", server.base_url]) == 2
     err = capsys.readouterr().err
     assert "refused (401" in err and "wrong-token" not in err
+
+
+def test_the_summary_fits_githubs_comment_limit_however_many_findings(server):
+    noisy = [Finding("ruff", "warning", "x" * 2000, "tools/mod.py", 2, 2) for _ in range(1)]
+    noisy += [Finding("files", "warning", f"{i} " + "y" * 1990, "tools/mod.py") for i in range(999)]
+    _publish(server, outcome(*noisy))
+    body = next(c["body"] for c in server.repos["acme/widgets"].comments if "summary" in c["body"])
+    assert len(body) < 65_536 and "more: see the check run's annotations" in body

@@ -27,7 +27,9 @@ FP = re.compile(r"<!-- review-bot:fp=([0-9a-f]{16}) -->")
 CHECK_NAME = "review-bot"
 BATCH = 50  # annotations per check-run request: GitHub's limit
 MAX_INLINE = 30  # inline comments per head; the rest stay in the check run and summary
-MAX_ROWS = 100  # summary rows; GitHub caps a comment at 65,536 characters
+MAX_ROWS = 60  # summary rows, each message cut to MAX_TEXT: GitHub caps a comment at 65,536
+MAX_TEXT = 300
+MAX_STATE = 300  # findings remembered for "resolved since the last run"
 ICON = {"notice": "ℹ️", "warning": "⚠️", "failure": "❌"}
 
 
@@ -62,7 +64,7 @@ def summary_body(outcome: Outcome, findings: list[Finding], state: dict, docs_ur
             findings, key=lambda f: (-"nwf".index(f.severity[0]), f.rule, f.path or "")
         )
         for f in ordered[:MAX_ROWS]:
-            message = neutral(f.message).replace("|", "\\|").replace("\n", " ")
+            message = neutral(f.message[:MAX_TEXT]).replace("|", "\\|").replace("\n", " ")
             out.append(f"| {ICON[f.severity]} | {f.rule} | {_where(f)} | {message} |")
         if len(ordered) > MAX_ROWS:
             out += ["", f"… and {len(ordered) - MAX_ROWS:,} more: see the check run's annotations."]
@@ -227,9 +229,13 @@ def publish(
     digest = hashlib.sha1(json.dumps(sorted(current)).encode()).hexdigest()[:16]
     state = {
         "head": head_sha,
-        "open": {fp: neutral(f"{f.rule}: {f.message[:200]}") for fp, f in current.items()},
+        # bounded, so that the summary stays under GitHub's 65,536-character limit
+        "open": {
+            fp: neutral(f"{f.rule}: {f.message[:60]}")
+            for fp, f in list(current.items())[:MAX_STATE]
+        },
         "inline": sorted(old_inline | {f.fingerprint for f in new_inline}),
-        "resolved": dict(list(resolved.items())[-50:]),
+        "resolved": dict(list(resolved.items())[-MAX_ROWS // 2 :]),
         "check": old.get("check")
         if old.get("check", {}).get("digest") == digest
         and old.get("check", {}).get("head") == head_sha
