@@ -48,7 +48,7 @@ def test_metrics_report_what_was_run(tiny_mnist):
     result = training.train(training.recipe_config("fast", epochs=2), tr, te, CPU, **QUIET)
     m = result.metrics()
     assert m["epochs"] == 2 and m["device"] == "cpu" and m["world_size"] == 1
-    assert m["optimizer"] == "adam" and m["precision"] == "fp32"
+    assert m["optimizer"] == "nesterov" and m["precision"] == "fp32"
     assert m["samples_per_second"] == pytest.approx(2 * len(tr) / m["train_seconds"])
     assert m["train_seconds"] == pytest.approx(sum(h["seconds"] for h in m["history"]))
     assert 0.5 < m["test_accuracy"] <= 1.0  # the synthetic digits are easy
