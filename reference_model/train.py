@@ -23,6 +23,7 @@ from tqdm import tqdm
 from reference_model import data, dist, optim
 from reference_model import model as models
 from tools.errors import UserError
+from tools.files import write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,4 @@ def train(
 
 
 def write_metrics(path: Path, metrics: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(metrics, indent=2) + "\n")

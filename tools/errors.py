@@ -22,6 +22,10 @@ def cli_entry(func: Callable[..., int | None]) -> Callable[..., int]:
             message = " ".join(str(exc).split())  # always one line
             print(f"error: {message}", file=sys.stderr)
             return 2
+        except OSError as exc:  # a file that cannot be read or written: say which, and why
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+            return 2
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130

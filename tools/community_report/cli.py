@@ -13,6 +13,7 @@ from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window
 from tools.community_report.render import RENDERERS
 from tools.errors import UserError, cli_entry
+from tools.files import write_text_atomic
 from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE
 
@@ -102,22 +103,14 @@ def _policy(args, root: Path | None):
     return None
 
 
-def _toplevel(path: Path) -> Path | None:
-    import subprocess
-
-    proc = subprocess.run(
-        ["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True
-    )
-    return Path(proc.stdout.strip()) if proc.returncode == 0 else None
-
-
 def collect(args, window: Window):
     """Read the source into records, with the policy that applies to it."""
     source = args.source
     if not Path(source).exists() and REPO.match(source):
         from tools.community_report.sources import github as gh_source
+        from tools.community_report.sources.git import toplevel as git_toplevel
 
-        here = _toplevel(Path.cwd())
+        here = git_toplevel(Path.cwd())
         policy = _policy(args, here)
         token = os.environ.get(args.token_env)
         activity = gh_source.read(
@@ -138,7 +131,7 @@ def collect(args, window: Window):
 
     path = Path(source)
     git_source.check_repository(path)
-    root = _toplevel(path)
+    root = git_source.toplevel(path)
     policy = _policy(args, root)
 
     def is_bot(name: str, email: str, identity: str) -> bool:
@@ -150,13 +143,6 @@ def collect(args, window: Window):
         path, detail_since=window.previous().since, is_bot=is_bot, until=window.until
     )
     return activity, policy
-
-
-def write(text: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @cli_entry
@@ -173,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     report = build(activity, window, policy, args.inactive_days, now=now)
     text = RENDERERS[fmt](report)
     if args.output:
-        write(text, args.output)
+        write_text_atomic(args.output, text)
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)
     else:
         sys.stdout.write(text)

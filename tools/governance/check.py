@@ -6,6 +6,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.files import write_text_atomic
 from tools.governance.generate import OWNER_ROLES, eligible_owners, generated
 from tools.policy import Policy
 from tools.policy.globs import matches
@@ -91,9 +92,6 @@ def sync(policy: Policy, root: Path) -> list[Path]:
     for rel, text in generated(policy).items():
         path = root / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            write_text_atomic(path, text)
             written.append(rel)
     return written

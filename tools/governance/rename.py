@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tools import identity as ident
 from tools.errors import UserError
+from tools.files import write_text_atomic
 
 
 def slug(name: str) -> str:
@@ -115,7 +116,5 @@ def rename(root: Path, **kwargs) -> ident.Identity:
     except FileNotFoundError as exc:
         raise UserError(f"{exc.filename}: file not found; rename needs it") from None
     for path, text in rewrites.items():
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, text)
     return new

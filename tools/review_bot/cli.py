@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tools import identity
 from tools.errors import UserError, cli_entry
+from tools.files import write_text_atomic
 from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE
 from tools.review_bot.publish import terminal
@@ -108,8 +109,7 @@ def cmd_analyze(args) -> int:
     text = terminal.as_json(outcome)
     if len(text.encode()) > MAX_ARTIFACT:
         raise UserError(f"the findings are {len(text):,} bytes, over the {MAX_ARTIFACT:,} limit")
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    write_text_atomic(args.output, text)
     print(terminal.text(outcome), end="")
     return 0
 

@@ -196,3 +196,12 @@ def test_empty_repository(tmp_path, capsys):
     Repo(tmp_path / "empty")
     assert main([str(tmp_path / "empty")]) == 2
     assert "has no commits yet" in capsys.readouterr().err
+
+
+def test_an_output_that_cannot_be_written_is_one_line(history, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main([str(history), "--output", str(blocker / "report.html")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {blocker}")

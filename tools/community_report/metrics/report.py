@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tools.community_report.metrics import activity as act
@@ -16,21 +17,40 @@ from tools.policy import Policy
 SCHEMA_VERSION = 1
 
 
-def _people(window_events, window: Window, spans, inactive_days, policy, commits) -> dict:
-    active = {who for who, when in window_events}
-    classes = con.classify(spans, window, inactive_days, active)
-    counts = Counter(c.author for c in commits)
-    elephant, orgs = con.elephant_factor(commits, policy)
-    return {
-        "active": len(active),
-        "new": len(classes["new"]),
-        "absence_factor": con.absence_factor(commits),
-        "elephant_factor": elephant,
-        "_classes": classes,
-        "_counts": counts,
-        "_orgs": orgs,
-        "_active": active,
-    }
+@dataclass
+class People:
+    """The contributor figures of one window."""
+
+    active: int
+    new: list[str]
+    inactive: list[str]
+    absence_factor: int
+    elephant_factor: int
+    counts: Counter  # commits per contributor
+    orgs: Counter  # commits per organisation
+
+    @classmethod
+    def of(cls, window_events, window: Window, spans, inactive_days, policy, commits) -> People:
+        active = {who for who, _ in window_events}
+        classes = con.classify(spans, window, inactive_days, active)
+        elephant, orgs = con.elephant_factor(commits, policy)
+        return cls(
+            active=len(active),
+            new=classes["new"],
+            inactive=classes["inactive"],
+            absence_factor=con.absence_factor(commits),
+            elephant_factor=elephant,
+            counts=Counter(c.author for c in commits),
+            orgs=orgs,
+        )
+
+    def summary(self) -> dict:
+        return {
+            "active": self.active,
+            "new": len(self.new),
+            "absence_factor": self.absence_factor,
+            "elephant_factor": self.elephant_factor,
+        }
 
 
 def build(
@@ -49,10 +69,10 @@ def build(
     prev_commits = con.window_commits(activity.commits, prev)
     prev_spans = con.first_and_last(events, prev.until)
 
-    cur = _people(in_window, window, spans, inactive_days, policy, commits)
-    old = _people(in_prev, prev, prev_spans, inactive_days, policy, prev_commits)
-    classes = cur["_classes"]
-    back = con.returning(events, window, inactive_days, set(classes["new"]))
+    cur = People.of(in_window, window, spans, inactive_days, policy, commits)
+    old = People.of(in_prev, prev, prev_spans, inactive_days, policy, prev_commits)
+    back = con.returning(events, window, inactive_days, set(cur.new))
+    layers = con.onion(cur.counts)
     names = activity.names
 
     def person(who: str) -> dict:
@@ -77,7 +97,7 @@ def build(
         | {i.author for i in activity.issues if i.author_is_bot and i.created_at in window}
         | {c.author for c in activity.comments if c.author_is_bot and c.created_at in window}
     )
-    total_orgs = sum(cur["_orgs"].values())
+    total_orgs = sum(cur.orgs.values())
     report = {
         "schema_version": SCHEMA_VERSION,
         "source": activity.source,
@@ -93,24 +113,24 @@ def build(
         },
         "contributors": {
             "total": len(spans),
-            "active": cur["active"],
-            "new": cur["new"],
+            "active": cur.active,
+            "new": len(cur.new),
             "returning": len(back),
-            "inactive": len(classes["inactive"]),
+            "inactive": len(cur.inactive),
             "inactive_days": inactive_days,
-            "absence_factor": cur["absence_factor"],
-            "elephant_factor": cur["elephant_factor"],
+            "absence_factor": cur.absence_factor,
+            "elephant_factor": cur.elephant_factor,
             "bots": len(bot_identities),
-            "previous": {k: old[k] for k in ("active", "new", "absence_factor", "elephant_factor")},
-            "top": [{**person(w), "commits": n} for w, n in cur["_counts"].most_common(10)],
-            "new_contributors": [person(w) for w in classes["new"]],
+            "previous": old.summary(),
+            "top": [{**person(w), "commits": n} for w, n in cur.counts.most_common(10)],
+            "new_contributors": [person(w) for w in cur.new],
             "returning_contributors": [person(w) for w in back],
             "organisations": [
                 {"name": org, "commits": n, "share": round(n / total_orgs, 4)}
-                for org, n in cur["_orgs"].most_common(10)
+                for org, n in cur.orgs.most_common(10)
             ],
-            "onion": {k: len(v) for k, v in con.onion(cur["_counts"]).items()},
-            "core": [person(w) for w in con.onion(cur["_counts"])["core"]],
+            "onion": {k: len(v) for k, v in layers.items()},
+            "core": [person(w) for w in layers["core"]],
             "emeritus_candidates": emeritus,
             "bot_identities": bot_identities,
         },

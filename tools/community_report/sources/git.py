@@ -61,6 +61,14 @@ def check_repository(root: Path) -> None:
         raise UserError(f"{root}: the repository has no commits yet")
 
 
+def toplevel(path: Path) -> Path | None:
+    """The top of the git work tree holding ``path``, or None outside one."""
+    proc = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True
+    )
+    return Path(proc.stdout.strip()) if proc.returncode == 0 else None
+
+
 def _records(proc: subprocess.Popen) -> Iterator[str]:
     """Yield each ``RS``-separated record of the process's output, as it streams."""
     tail = ""

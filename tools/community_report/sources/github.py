@@ -39,16 +39,6 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("community-report"))
 
 
-class _Bots:
-    def __init__(self, policy: Policy | None):
-        self.policy = policy
-
-    def __call__(self, login: str, kind: str | None) -> bool:
-        if self.policy is not None:
-            return self.policy.is_bot(login, kind)
-        return login.endswith("[bot]") or kind == "Bot"
-
-
 def _number(url: str) -> int:
     return int(url.rstrip("/").rsplit("/", 1)[1])
 
@@ -71,7 +61,9 @@ def read(
     bar = tqdm(desc=f"{repo}", unit=" page", disable=not progress, leave=False)
     if client is None:
         client = GitHubClient(token, api_url, cache_dir or default_cache_dir(), token_env=token_env)
-    is_bot = _Bots(policy)
+    is_bot = (
+        policy.is_bot if policy else (lambda login, kind: login.endswith("[bot]") or kind == "Bot")
+    )
     activity = Activity(source=f"github:{repo}")
     try:
         client.get(client.url(f"repos/{repo}"), repo)  # 404 or 401 now, with one clear line
