@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 client.close()
             annotations = sum(1 for f in outcome.findings if f.path)
-            budget = 6 + math.ceil(len(facts.files) / 100) + math.ceil(annotations / 50)
+            budget = 8 + math.ceil(len(facts.files) / 100) + math.ceil(annotations / 50)
             inline = len(gh.review_comments)
             fingerprints = [c["body"].rsplit("fp=", 1)[-1] for c in gh.review_comments]
             summaries = [c for c in gh.comments if "review-bot:summary" in c["body"]]

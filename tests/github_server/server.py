@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 API = "/api/v3"
+MAX_BODY = 65_536  # GitHub's limit on a comment's body, in characters
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -176,6 +177,8 @@ class Fault:
     times: int
     headers: dict = field(default_factory=dict)
     message: str = ""
+    after: bool = False  # performed first, then answered with the fault (a 5xx after a write)
+    method: str | None = None  # only requests with this method
 
 
 class GitHubServer:
@@ -211,7 +214,16 @@ class GitHubServer:
         self.repos[repo.full_name.lower()] = repo
         return repo
 
-    def inject(self, path: str, status: int, times: int = 1, **headers) -> None:
+    def inject(
+        self,
+        path: str,
+        status: int,
+        times: int = 1,
+        *,
+        after: bool = False,
+        method: str | None = None,
+        **headers,
+    ) -> None:
         message = {
             403: "You have exceeded a secondary rate limit. Please wait a few minutes.",
             429: "Too many requests",
@@ -223,6 +235,8 @@ class GitHubServer:
                 times,
                 {k.replace("_", "-"): str(v) for k, v in headers.items()},
                 message,
+                after,
+                method,
             )
         )
 
@@ -312,9 +326,22 @@ class GitHubServer:
         conditional = bool(h.headers.get("If-None-Match"))
 
         with self.lock:
-            fault = next((f for f in self.faults if f.times > 0 and path.startswith(f.path)), None)
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if f.times > 0
+                    and path.startswith(f.path)
+                    and (f.method is None or f.method == method)
+                ),
+                None,
+            )
             if fault:
                 fault.times -= 1
+        if fault and fault.after:  # perform the request, then lose its answer
+            handler = getattr(self, "_route", None)
+            if handler is not None:
+                handler(method, path, query, raw)
         if fault:
             body = {"message": fault.message, "documentation_url": "https://docs.github.com/rest"}
             return self._send(
@@ -338,6 +365,9 @@ class GitHubServer:
             return self._send(h, 401, body, {}, path, method, conditional)
 
         if path == "/api/graphql" and method == "POST":
+            if not auth:  # like GitHub: GraphQL never answers anonymously
+                body = {"message": "This endpoint requires you to be authenticated."}
+                return self._send(h, 401, body, {}, path, method, conditional)
             return self._graphql(h, json.loads(raw or b"{}"), path)
         handler = getattr(self, "_route", None)
         result = handler(method, path, query, raw) if handler else None
@@ -364,6 +394,11 @@ class GitHubServer:
             return None
         body = json.loads(raw) if raw else {}
         unprocessable = (422, {"message": "Unprocessable Entity", "errors": []}, {})
+        too_long = (
+            422,
+            {"message": "Validation Failed", "errors": [{"message": "Body is too long"}]},
+            {},
+        )
         m = re.match(r"^/pulls/(\d+)(/files|/comments|/reviews)?$", rest)
         if m and int(m.group(1)) in repo.pulls:
             pr = repo.pulls[int(m.group(1))]
@@ -398,6 +433,8 @@ class GitHubServer:
                 ]
                 return self._paginate(path, query, items)
             if method == "POST":
+                if len(body.get("body", "")) > MAX_BODY:
+                    return too_long
                 comment = repo.add_comment(n, "github-actions[bot]", datetime.now(UTC))
                 comment["body"] = body.get("body", "")
                 return 201, comment, {}
@@ -406,6 +443,8 @@ class GitHubServer:
             comment = next((c for c in repo.comments if c["id"] == int(m.group(1))), None)
             if comment is None:
                 return None
+            if len(body.get("body", "")) > MAX_BODY:
+                return too_long
             comment["body"] = body.get("body", "")
             return 200, comment, {}
         m = re.match(r"^/issues/(\d+)/labels(?:/(.+))?$", rest)
@@ -419,6 +458,14 @@ class GitHubServer:
             if method == "PUT":
                 item["labels"] = [{"name": name} for name in body.get("labels", [])]
                 return 200, item["labels"], {}
+            if method == "DELETE" and m.group(2):
+                from urllib.parse import unquote
+
+                name = unquote(m.group(2))
+                if name not in repo.labels_of(item["number"]):
+                    return 404, {"message": "Label does not exist"}, {}
+                item["labels"] = [x for x in item["labels"] if x["name"] != name]
+                return 200, item["labels"], {}
         if rest == "/check-runs" and method == "POST":
             annotations = body.get("output", {}).get("annotations", [])
             if len(annotations) > 50:
@@ -427,11 +474,27 @@ class GitHubServer:
                 "id": 5000 + len(repo.check_runs),
                 "name": body.get("name"),
                 "head_sha": body.get("head_sha"),
+                "external_id": body.get("external_id"),
                 "conclusion": body.get("conclusion"),
                 "annotations": list(annotations),
             }
             repo.check_runs.append(run)
             return 201, {k: v for k, v in run.items() if k != "annotations"}, {}
+        m = re.match(r"^/commits/([0-9a-f]{40})/check-runs$", rest)
+        if m and method == "GET":
+            name = query.get("check_name", [None])[0]
+            runs = [
+                {k: v for k, v in r.items() if k != "annotations"}
+                for r in repo.check_runs
+                if r["head_sha"] == m.group(1) and (name is None or r["name"] == name)
+            ]
+            return 200, {"total_count": len(runs), "check_runs": runs}, {}
+        m = re.match(r"^/check-runs/(\d+)/annotations$", rest)
+        if m and method == "GET":
+            run = next((r for r in repo.check_runs if r["id"] == int(m.group(1))), None)
+            if run is None:
+                return None
+            return self._paginate(path, query, run["annotations"])
         m = re.match(r"^/check-runs/(\d+)$", rest)
         if m and method == "PATCH":
             run = next((r for r in repo.check_runs if r["id"] == int(m.group(1))), None)
@@ -454,6 +517,10 @@ class GitHubServer:
             if f is None or not f.get("patch"):
                 return None
             ok = ChangedFile(f["filename"], "", 0, 0, patch=f["patch"]).commentable_lines
+            if c.get("start_line") is not None and c["start_line"] > c["line"]:
+                return None  # GitHub: start_line must precede line
+            if len(c.get("body", "")) > MAX_BODY:
+                return None
             lines = range(c.get("start_line") or c["line"], c["line"] + 1)
             if c.get("side", "RIGHT") != "RIGHT" or any(x not in ok for x in lines):
                 return None
@@ -567,16 +634,27 @@ class GitHubServer:
             return self._send(h, 200, body, self._rate_headers(), path, "POST")
         pulls = {i["number"]: i for i in repo.issues if "pull_request" in i}
         result = {}
-        for alias, number in re.findall(r"(\w+)\s*:\s*pullRequest\(number:\s*(\d+)\)", query):
+        wanted = re.findall(
+            r"(\w+)\s*:\s*pullRequest\(number:\s*(\d+)\)\s*\{[^{]*?reviews\(first:\s*(\d+)"
+            r'(?:,\s*after:\s*"([^"]*)")?\)',
+            query,
+        )
+        for alias, number, first, after in wanted:
             item = pulls.get(int(number))
             if item is None:
                 result[alias] = None
                 continue
             reviews = repo.reviews.get(int(number), [])
+            start = int(after) if after else 0  # this server's cursors are offsets
+            end = start + min(int(first), 100)
             result[alias] = {
                 "number": int(number),
                 "updatedAt": item["updated_at"],
-                "reviews": {"totalCount": len(reviews), "nodes": reviews[:100]},
+                "reviews": {
+                    "totalCount": len(reviews),
+                    "nodes": reviews[start:end],
+                    "pageInfo": {"hasNextPage": end < len(reviews), "endCursor": str(end)},
+                },
             }
         with self.lock:
             self.remaining -= 1

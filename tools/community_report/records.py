@@ -83,3 +83,6 @@ class Activity:
     requests: int = 0  # GitHub API requests made
     not_modified: int = 0  # of which answered 304 from the cache's ETags
     names: dict[str, str] = field(default_factory=dict)  # identity → display name
+    notes: list[str] = field(default_factory=list)  # what the source could not read, and why
+    reviews_read: bool = True  # False: reviews were not read (GraphQL needs a token)
+    merged_identities: list[dict] = field(default_factory=list)  # {"who", "names", "emails"}

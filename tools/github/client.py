@@ -5,14 +5,20 @@
 - paging: ``per_page=100`` and the ``Link`` header's ``rel="next"``;
 - pace: at least 70 ms between requests to github.com (its secondary rate limit);
 - retries: PyGithub's ``GithubRetry`` — 403/429 with ``Retry-After`` or a rate-limit message
-  (waiting for ``X-RateLimit-Reset``), 5xx and timeouts with exponential backoff;
+  (waiting for ``X-RateLimit-Reset``), 5xx and timeouts with exponential backoff. A wait
+  longer than ``max_rate_limit_wait`` (``Retry-After`` included) ends the run with one line.
+  Writes are not idempotent: a POST or PATCH is re-sent only after a refusal that says the
+  request was not performed (429, a rate-limit 403). After a 5xx or a lost answer the caller's
+  ``find`` looks whether it was performed, and only if not is it sent once more;
 - cache: every GET is sent with the cached ``If-None-Match``; a 304 reuses the cached body
-  and does not count against the primary rate limit;
+  and does not count against the primary rate limit. Cache entries are scoped by a digest of
+  the token, so one token's answers are never served to another;
 - counting: ``requests`` made and ``not_modified`` answers, for the reports' ``api`` field.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import urllib.parse
@@ -30,6 +36,48 @@ from tools.github.cache import ResponseCache
 
 DEFAULT_API = "https://api.github.com"
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+UNSAFE = frozenset({"POST", "PATCH"})
+
+
+class RetryAfterTooLong(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class WriteUncertain(Exception):
+    """A POST or PATCH whose outcome is unknown: a 5xx, or the answer was lost."""
+
+
+class SafeRetry(GithubRetry):
+    """``GithubRetry`` that never re-sends a write the server may have performed, and never
+    sleeps for a ``Retry-After`` beyond ``max_rate_limit_wait``."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() in UNSAFE and status_code >= 500:
+            return False  # it may have been performed: the caller looks before re-sending
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None,
+                  _stacktrace=None):  # fmt: skip
+        if method and method.upper() in UNSAFE and error is not None and self._is_read_error(error):
+            # the request was sent and the answer lost: do not send it again blindly
+            return self.new(read=False).increment(method, url, response, error, _pool, _stacktrace)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def get_retry_after(self, response) -> float | None:
+        seconds = super().get_retry_after(response)
+        limit = self.max_rate_limit_wait
+        if seconds is not None and limit is not None and seconds > limit:
+            raise RetryAfterTooLong(seconds)
+        return seconds
+
+
+def token_scope(token: str | None) -> str:
+    """A one-way digest naming the token's identity in the cache; never the token."""
+    if not token:
+        return "anonymous"
+    return "t" + hashlib.sha256(b"guildkit-cache-scope\0" + token.encode()).hexdigest()[:24]
 
 
 @dataclass
@@ -61,13 +109,15 @@ class GitHubClient:
             # their own limits (answered with Retry-After, which the retries honour).
             pace = 0.07 if self.api_url == DEFAULT_API else 0.0
         self.token_env = token_env
-        retry = GithubRetry(
+        retry = SafeRetry(
             total=retries,
             connect=2,  # a server that refuses connections is not going to start answering
             backoff_factor=backoff,
             status_forcelist=[429, *range(500, 600)],
+            allowed_methods=frozenset({"GET", "HEAD", "PUT", "DELETE", "POST", "PATCH"}),
             max_rate_limit_wait=max_rate_limit_wait,
         )
+        self.max_rate_limit_wait = max_rate_limit_wait
         self.github = Github(
             auth=Auth.Token(token) if token else None,
             base_url=self.api_url,
@@ -78,7 +128,12 @@ class GitHubClient:
             seconds_between_writes=pace * 10 or None,
         )
         self.requester = self.github.requester
-        self.cache = ResponseCache(cache_dir / "github-responses.sqlite3") if cache_dir else None
+        self.cache = (
+            ResponseCache(cache_dir / "github-responses.sqlite3", token_scope(token))
+            if cache_dir
+            else None
+        )
+        self.anonymous = not token
         self.on_response = on_response
         self.requests = 0
         self.not_modified = 0
@@ -88,6 +143,11 @@ class GitHubClient:
 
     def _fail(self, status: int, data: Any, what: str) -> UserError:
         message = data.get("message", "") if isinstance(data, dict) else ""
+        if status == 401 and self.anonymous:
+            return UserError(
+                f"{what}: {self.api_url} needs a token for this (401 {message}); set "
+                f"${self.token_env} to a token (no scopes are needed for public repositories)"
+            )
         if status == 401:
             return UserError(
                 f"{self.api_url}: the token in ${self.token_env} was refused (401 {message}); "
@@ -109,6 +169,12 @@ class GitHubClient:
             raise UserError(
                 f"{self.api_url}: rate limited for {exc.wait:.0f} s, more than the "
                 "allowed wait; try again later"
+            ) from None
+        except RetryAfterTooLong as exc:
+            raise UserError(
+                f"{what}: {self.api_url} asked to wait {exc.seconds:.0f} s (Retry-After), more "
+                f"than the allowed {self.max_rate_limit_wait:.0f} s; nothing more was sent; "
+                "try again later"
             ) from None
         except GithubException as exc:
             raise self._fail(exc.status, exc.data, what) from None
@@ -173,23 +239,76 @@ class GitHubClient:
             yield page
             url = page.next_url
 
-    def _write(self, verb: str, path: str, body: dict | None, what: str) -> Any:
-        url = self.url(path)
-        headers, data = self._call(
-            what, lambda: self.requester.requestJsonAndCheck(verb, url, input=body)
-        )
-        self.requests += 1
+    def _send_write(self, verb: str, url: str, body: dict | None, what: str) -> Any:
+        def send():
+            try:
+                return self.requester.requestJsonAndCheck(verb, url, input=body)
+            except GithubException as exc:
+                if verb in UNSAFE and exc.status >= 500:
+                    raise WriteUncertain(f"{exc.status}") from None
+                raise
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if verb in UNSAFE and not isinstance(exc, requests.exceptions.ConnectTimeout):
+                    raise WriteUncertain(type(exc).__name__) from None
+                raise
+
+        try:
+            headers, data = self._call(what, send)
+        finally:
+            self.requests += 1
         self._seen({k.lower(): v for k, v in headers.items()})
         return data
 
-    def post(self, path: str, body: dict, what: str) -> Any:
-        return self._write("POST", path, body, what)
+    def _write(self, verb: str, path: str, body: dict | None, what: str, find=None) -> Any:
+        """Send a write once. If its outcome is unknown (a 5xx, a lost answer), ``find()``
+        looks whether it was performed and returns the result if so; only when it was not is
+        the write sent once more. Without ``find`` an unknown outcome is one clear error."""
+        url = self.url(path)
+        try:
+            return self._send_write(verb, url, body, what)
+        except WriteUncertain as exc:
+            if find is None:
+                raise UserError(
+                    f"{what}: {verb} {path} got no clear answer ({exc}); it may or may not have "
+                    "been done, so it was not sent again; check on GitHub and run again"
+                ) from None
+            found = find()
+            if found is not None:
+                return found
+        try:
+            return self._send_write(verb, url, body, what)
+        except WriteUncertain as exc:
+            raise UserError(
+                f"{what}: {verb} {path} failed twice ({exc}); GitHub may be having trouble; "
+                "run again later (nothing is posted twice)"
+            ) from None
 
-    def patch(self, path: str, body: dict, what: str) -> Any:
-        return self._write("PATCH", path, body, what)
+    def post(self, path: str, body: dict, what: str, find=None) -> Any:
+        return self._write("POST", path, body, what, find)
+
+    def patch(self, path: str, body: dict, what: str, find=None) -> Any:
+        return self._write("PATCH", path, body, what, find)
 
     def put(self, path: str, body: dict, what: str) -> Any:
         return self._write("PUT", path, body, what)
+
+    def delete(self, path: str, what: str, missing_ok: bool = True) -> None:
+        """DELETE is idempotent: retried like a GET; a 404 means already gone."""
+        url = self.url(path)
+
+        def send():
+            try:
+                return self.requester.requestJsonAndCheck("DELETE", url)
+            except GithubException as exc:
+                if exc.status == 404 and missing_ok:
+                    return {}, None
+                raise
+
+        try:
+            headers, _ = self._call(what, send)
+        finally:
+            self.requests += 1
+        self._seen({k.lower(): v for k, v in headers.items()})
 
     # --- GraphQL -----------------------------------------------------------------------
 

@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     pu.add_argument("--api-url", default="https://api.github.com")
     pu.add_argument("--token-env", default="GITHUB_TOKEN")
     pu.add_argument("--docs-url", help="default: identity.toml's docs_url")
+    pu.add_argument(
+        "--bot-login",
+        default="github-actions[bot]",
+        help="the account the token posts as; only its comments are the bot's own "
+        "(default: github-actions[bot], the workflow's GITHUB_TOKEN)",
+    )
     return p
 
 
@@ -130,7 +136,7 @@ def cmd_publish(args) -> int:
     client = GitHubClient(token, args.api_url, token_env=args.token_env)
     try:
         report = publisher.publish(
-            client, args.repository, args.head_sha, artifact, docs_url, policy
+            client, args.repository, args.head_sha, artifact, docs_url, policy, args.bot_login
         )
     finally:
         client.close()

@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from tools.errors import UserError
 from tools.policy import Policy
-from tools.policy.loader import Strict, field_path
+from tools.policy.loader import Strict as _Loose
+from tools.policy.loader import field_path
 from tools.review_bot.findings import Finding, Outcome
 from tools.review_bot.rules import RULES
 
@@ -26,6 +27,12 @@ PathText = Annotated[str, Field(min_length=1, max_length=500)]
 Line = Annotated[int, Field(ge=1, le=10_000_000)]
 
 
+class Strict(_Loose):
+    """The artifact is data from an untrusted job: exact types, no coercion ("7" is not 7)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
 class FindingIn(Strict):
     rule: Literal[tuple(RULES)]  # type: ignore[valid-type]
     severity: Literal["notice", "warning", "failure"]
@@ -34,6 +41,16 @@ class FindingIn(Strict):
     start_line: Line | None = None
     end_line: Line | None = None
     suggestion: Annotated[str, Field(max_length=20_000)] | None = None
+
+    @model_validator(mode="after")
+    def _range(self):
+        if self.end_line is not None and self.start_line is None:
+            raise ValueError("end_line without start_line")
+        if self.start_line is not None and self.path is None:
+            raise ValueError("start_line without path")
+        if self.end_line is not None and self.end_line < self.start_line:
+            raise ValueError(f"end_line {self.end_line} is before start_line {self.start_line}")
+        return self
 
 
 class ReviewerIn(Strict):
@@ -85,17 +102,36 @@ def load_artifact(path: Path, policy: Policy) -> Outcome:
     )
 
 
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+ZWSP = "\u200b"
+# Characters that reorder or hide text (Trojan Source), and the other invisible controls.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Markdown syntax GitHub would act on: links, images, emphasis, code, tables, headings, lists.
+_MARKDOWN = re.compile(r"([\\`*_\[\]()!|~{}#])")
+# GitHub's autolinks: @mentions, #123 and owner/repo#123, GH-123, URLs, www. hosts.
+_REFERENCE = re.compile(r"([@#])(?=[A-Za-z0-9_-])|(?<=GH)(-)(?=\d)", re.IGNORECASE)
+_URL = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<=\bwww)(\.)", re.IGNORECASE)
 
 
-def neutral(text: str) -> str:
-    """Safe to post as markdown: HTML escaped, @mentions and #references broken, no fences."""
-    text = html.escape(text, quote=False)
-    text = _MENTION.sub("@\u200b", text)
-    return text.replace("```", "`\u200b`\u200b`")
+def neutral(text: str, *, one_line: bool = False) -> str:
+    """Text from the artifact made inert before it is posted as markdown: controls and bidi
+    characters removed, HTML escaped, markdown syntax backslash-escaped, and mentions,
+    references and URLs broken with a zero-width space, so it shows as written and pings,
+    links or formats nothing. ``one_line`` also folds line breaks (for a table cell)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = BIDI.sub("", CONTROL.sub("", text.replace("\t", " ")))
+    if one_line:
+        text = " ".join(text.split("\n"))
+    text = _REFERENCE.sub(lambda m: (m.group(1) or m.group(2)) + ZWSP, text)
+    text = _URL.sub(lambda m: m.group(1) + ZWSP if m.group(1) else ZWSP + m.group(2), text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return html.escape(text, quote=False)
 
 
 def neutral_code(text: str) -> str | None:
-    """A suggestion's code is posted inside a fence; a fence inside it would escape, so such
-    a suggestion is dropped (the finding stays)."""
-    return None if "```" in text or "~~~" in text else text
+    """A suggestion's code is posted inside a fence; a fence inside it would escape, and bidi
+    or control characters would show the reader other code than is committed, so such a
+    suggestion is dropped (the finding stays)."""
+    if "```" in text or "~~~" in text or BIDI.search(text) or CONTROL.search(text):
+        return None
+    return text

@@ -132,8 +132,10 @@ def responsiveness(
 
 def items_report(activity: Activity, window: Window, policy: Policy | None) -> dict:
     replies = responders(activity)
-    issues = [i for i in activity.issues if not i.is_pull_request]
-    pulls = [i for i in activity.issues if i.is_pull_request]
+    # bots' items are left out of every figure, not only the "opened" counts
+    humans = [i for i in activity.issues if not i.author_is_bot]
+    issues = [i for i in humans if not i.is_pull_request]
+    pulls = [i for i in humans if i.is_pull_request]
     until = window.until
     targets = policy.responsiveness if policy else None
 
@@ -175,7 +177,9 @@ def items_report(activity: Activity, window: Window, policy: Policy | None) -> d
         ),
         "open_age_days": summary(ages(pulls)),
         "acceptance_ratio": round(len(merged) / len(closed_pulls), 4) if closed_pulls else None,
-        "review_coverage": round(len(reviewed) / len(merged), 4) if merged else None,
+        "review_coverage": round(len(reviewed) / len(merged), 4)
+        if merged and activity.reviews_read
+        else None,
     }
     responsiveness_report = {
         "issues": responsiveness(
@@ -237,6 +241,8 @@ def who_owes(activity: Activity, now: datetime, policy: Policy | None) -> list[d
     exempt = set(policy.stale.exempt_labels) if policy else set()
     rows = []
     for item in activity.issues:
+        if item.author_is_bot:
+            continue
         if item.closed_at is not None and item.closed_at < now:
             continue
         if item.created_at >= now:

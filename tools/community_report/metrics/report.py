@@ -145,7 +145,18 @@ def build(
         "newcomers": None,
         "open_items": None,
         "api": {"requests": activity.requests, "not_modified": activity.not_modified},
+        "notes": list(activity.notes),
     }
+    report["contributors"]["merged_identities"] = activity.merged_identities
+    if not commits and activity.commits:
+        last = max(c.authored_at for c in activity.commits)
+        report["commits"]["last_commit_at"] = last.isoformat()
+        if last < window.since:
+            days = (window.until - last).total_seconds() / 86400
+            report["notes"].append(
+                f"No commits in this window; the last commit was on {last.date().isoformat()} "
+                f"({days:,.0f} days before its end). Widen it with --since."
+            )
     if activity.source.startswith("github:"):
         items = gh.items_report(activity, window, policy)
         prev_items = gh.items_report(activity, prev, policy)

@@ -67,6 +67,7 @@ def sections(report: dict) -> list[Section]:
                 ],
             ],
             [
+                *report.get("notes", ()),
                 f"{_n(c['returning'])} returning, {_n(c['inactive'])} inactive (no contribution "
                 f"in {c['inactive_days']} days), {_n(c['total'])} contributors ever; "
                 f"{_n(k['merges'])} merges and {_n(k['bots'])} bot commits left out "

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.community_report.records import Activity, Comment, Issue, Review
+from tools.errors import UserError
 from tools.github import GitHubClient
 from tools.policy import Policy
 
@@ -21,10 +22,10 @@ REVIEWS_QUERY = """query Reviews($owner: String!, $name: String!) {
 %s
   }
 }"""
-REVIEW_FIELDS = (
-    "number updatedAt reviews(first: 100) { totalCount "
-    "nodes { author { login __typename } state submittedAt } }"
-)
+REVIEW_NODES = "nodes { author { login __typename } state submittedAt } "
+REVIEW_PAGE = "pageInfo { hasNextPage endCursor }"
+REVIEW_FIELDS = f"number updatedAt reviews(first: 100) {{ totalCount {REVIEW_NODES}{REVIEW_PAGE} }}"
+MORE_REVIEWS = f'reviews(first: 100, after: "%s") {{ {REVIEW_NODES}{REVIEW_PAGE} }}'
 
 
 def _time(text: str | None) -> datetime | None:
@@ -111,7 +112,14 @@ def read(
                     )
                 )
                 activity.names.setdefault(login.lower(), login)
-        activity.reviews = _reviews(client, repo, activity.issues, is_bot, bar)
+        if token:
+            activity.reviews = _reviews(client, repo, activity.issues, is_bot, bar)
+        else:
+            activity.reviews_read = False
+            activity.notes.append(
+                f"Reviews were not read: GitHub's GraphQL API needs a token (set ${token_env}); "
+                "review coverage is not measured and first responses count comments only."
+            )
     finally:
         bar.close()
         activity.requests = client.requests
@@ -119,6 +127,13 @@ def read(
         if own_client:
             client.close()
     return activity
+
+
+def _cursor(cursor: str) -> str:
+    """A cursor is GitHub's opaque base64 text; refuse anything that could leave the string."""
+    if not all(ch.isalnum() or ch in "+/=_-:" for ch in cursor):
+        raise UserError(f"GitHub returned a malformed review cursor {cursor[:40]!r}")
+    return cursor
 
 
 def _reviews(client: GitHubClient, repo: str, issues: list[Issue], is_bot, bar) -> list[Review]:
@@ -141,12 +156,29 @@ def _reviews(client: GitHubClient, repo: str, issues: list[Issue], is_bot, bar) 
         data = client.graphql(REVIEWS_QUERY % fields, {"owner": owner, "name": name}, repo)
         bar.update()
         updated = {p.number: p.updated_at.isoformat() for p in pulls}
+        more: dict[int, str] = {}  # pull request → cursor of its next page of reviews
         for n in batch:
             node = (data.get("repository") or {}).get(f"p{n}")
-            known[str(n)] = {
-                "updated_at": updated[n],
-                "reviews": (node or {}).get("reviews", {}).get("nodes", []),
-            }
+            reviews = (node or {}).get("reviews") or {}
+            known[str(n)] = {"updated_at": updated[n], "reviews": list(reviews.get("nodes", []))}
+            page = reviews.get("pageInfo") or {}
+            if page.get("hasNextPage") and page.get("endCursor"):
+                more[n] = page["endCursor"]
+        while more:  # pull requests with more than 100 reviews: page on, 100 at a time
+            fields = "\n".join(
+                f"    p{n}: pullRequest(number: {n}) {{ {MORE_REVIEWS % _cursor(c)} }}"
+                for n, c in list(more.items())[:100]
+            )
+            data = client.graphql(REVIEWS_QUERY % fields, {"owner": owner, "name": name}, repo)
+            bar.update()
+            for n in list(more)[:100]:
+                reviews = ((data.get("repository") or {}).get(f"p{n}") or {}).get("reviews") or {}
+                known[str(n)]["reviews"] += reviews.get("nodes", [])
+                page = reviews.get("pageInfo") or {}
+                if page.get("hasNextPage") and page.get("endCursor") != more[n]:
+                    more[n] = page["endCursor"]
+                else:
+                    del more[n]
         if client.cache:
             client.cache.store(key, known)  # saved batch by batch: an interruption keeps them
     out = []
