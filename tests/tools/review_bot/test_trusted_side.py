@@ -65,7 +65,7 @@ def test_a_5xx_before_the_write_is_sent_again_once(server):  # noqa: F811
 
 def test_an_ever_failing_write_is_one_clear_error(server):  # noqa: F811
     server.inject("/api/v3/repos/acme/widgets/issues/7/comments", 500, times=5, method="POST")
-    with pytest.raises(UserError, match="failed twice .*nothing is posted twice"):
+    with pytest.raises(UserError, match=r"failed twice .*nothing is posted twice"):
         _publish(server, outcome(SIZE))
 
 
@@ -95,7 +95,7 @@ def test_a_long_run_of_heads_keeps_the_state_bounded(server):  # noqa: F811
             *[Finding("ruff", "warning", f"W{i}-{k}", "tools/mod.py", 2, 2) for k in range(40)]
         )
         out.head_sha = head[:40]
-        client_report, _ = _publish_at(server, out, head[:40])
+        _publish_at(server, out, head[:40])
     body = _summaries(repo)[0]["body"]
     state = json.loads(re.search(r"review-bot:state (\{.*\}) -->", body).group(1))
     assert len(state["inline"]) <= 200 and len(body) <= 65_536
@@ -216,7 +216,7 @@ def test_a_malformed_state_is_read_as_none(server, capsys):  # noqa: F811
         'review-bot:state {"open": {"zz": 1}, "check": {"id": "x"}, "inline": 7} -->',
         mine["body"],
     )
-    report, _ = _publish(server, outcome(SIZE))
+    _publish(server, outcome(SIZE))
     assert "unreadable" in capsys.readouterr().err
     assert len(_summaries(repo)) == 1
 
