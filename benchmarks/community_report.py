@@ -66,12 +66,12 @@ def bench_git(commits: int, workdir: Path) -> dict:
     make_repo(repo, commits)
     made = time.perf_counter() - t
     # warm the page cache once, then measure both in the same run, best of three
-    subprocess.run(["git", "-C", str(repo), "log", "--use-mailmap", git_source.FORMAT],
+    subprocess.run(["git", "-C", str(repo), "log", "-z", "--use-mailmap", git_source.FORMAT],
                    stdout=subprocess.DEVNULL, check=True)  # fmt: skip
     bare, ours = [], []
     for _ in range(3):
         t = time.perf_counter()
-        subprocess.run(["git", "-C", str(repo), "log", "--use-mailmap", git_source.FORMAT],
+        subprocess.run(["git", "-C", str(repo), "log", "-z", "--use-mailmap", git_source.FORMAT],
                        stdout=subprocess.DEVNULL, check=True)  # fmt: skip
         bare.append(time.perf_counter() - t)
         t = time.perf_counter()

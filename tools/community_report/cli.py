@@ -13,11 +13,13 @@ from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window
 from tools.community_report.render import RENDERERS
 from tools.errors import UserError, cli_entry
-from tools.files import write_text_atomic
+from tools.files import write_text
 from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE
 
 REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+MAX_INACTIVE_DAYS = 36_500  # a century
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
 
 
@@ -44,7 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--inactive-days",
         type=int,
         default=180,
-        help="a contributor with no contribution for this many days is inactive (default 180)",
+        help="a contributor with no contribution for this many days is inactive "
+        f"(default 180, at most {MAX_INACTIVE_DAYS:,})",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave matching paths out of line counts and ownership (repeatable; files marked "
+        "linguist-vendored or linguist-generated in .gitattributes are always left out)",
     )
     p.add_argument(
         "--policy",
@@ -79,9 +90,12 @@ def parse_moment(text: str, flag: str) -> datetime:
         raise UserError(
             f"{flag} {text!r}: not a date or timestamp; write 2026-01-31 or 2026-01-31T12:00:00Z"
         ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if not EARLIEST <= moment <= LATEST:
+        raise UserError(
+            f"{flag} {text!r}: outside {EARLIEST.year}–{LATEST.year}; give a date in that range"
+        )
+    return moment
 
 
 def window_from(args, now: datetime) -> Window:
@@ -139,8 +153,14 @@ def collect(args, window: Window):
             return True
         return policy is not None and (policy.is_bot(identity) or policy.is_bot(name))
 
+    known = {e: p.login for p in policy.people for e in p.emails} if policy else {}
     activity = git_source.read_commits(
-        path, detail_since=window.previous().since, is_bot=is_bot, until=window.until
+        path,
+        detail_since=window.since,  # file statistics are shown for this window only
+        is_bot=is_bot,
+        until=window.until,
+        known_emails=known,
+        exclude=tuple(args.exclude),
     )
     return activity, policy
 
@@ -148,8 +168,14 @@ def collect(args, window: Window):
 @cli_entry
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.inactive_days <= 0:
-        raise UserError(f"--inactive-days {args.inactive_days}: must be a positive number of days")
+    if not 0 < args.inactive_days <= MAX_INACTIVE_DAYS:
+        raise UserError(
+            f"--inactive-days {args.inactive_days}: give a number of days from 1 to "
+            f"{MAX_INACTIVE_DAYS:,}"
+        )
+    for glob in args.exclude:
+        if not glob or glob.startswith("/"):
+            raise UserError(f"--exclude {glob!r}: give a glob relative to the repository root")
     now = datetime.now(UTC).replace(microsecond=0)
     window = window_from(args, now)
     fmt = (
@@ -159,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     report = build(activity, window, policy, args.inactive_days, now=now)
     text = RENDERERS[fmt](report)
     if args.output:
-        write_text_atomic(args.output, text)
+        write_text(args.output, text)
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)
     else:
         sys.stdout.write(text)

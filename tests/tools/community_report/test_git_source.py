@@ -126,8 +126,9 @@ def test_ownership_by_area(history):
         "name": "Ana Ruiz",
         "lines": 11,
     }
-    assert areas["docs"]["contributors"] == 2 and areas["docs"]["status"] == "ok"
-    assert areas["(no area)"]["contributors"] == 1 and areas["(no area)"]["status"] == "at risk"
+    assert areas["docs"]["contributors"] == 2 and areas["docs"]["status"] == "quiet"
+    # one person, but one small commit: too little to call it at risk
+    assert areas["(no area)"]["contributors"] == 1 and areas["(no area)"]["status"] == "quiet"
 
 
 def test_top_level_directories_without_a_policy(history):
@@ -176,7 +177,12 @@ def test_cli_json_and_html(history, tmp_path, capsys):
     [
         (["--since", "yesterday"], "--since 'yesterday': not a date or timestamp"),
         (["--since", "2026-05-01", "--until", "2026-04-01"], "is not before --until"),
-        (["--inactive-days", "0"], "--inactive-days 0: must be a positive number"),
+        (["--inactive-days", "0"], "--inactive-days 0: give a number of days from 1 to"),
+        (["--inactive-days", "999999999999"], "give a number of days from 1 to 36,500"),
+        (["--until", "0001-01-02"], "--until '0001-01-02': outside 1970–2200"),
+        (["--until", "9999-12-31"], "--until '9999-12-31': outside 1970–2200"),
+        (["--since", "0001-01-01", "--until", "2026-01-01"], "--since '0001-01-01': outside"),
+        (["--exclude", "/etc/*"], "--exclude '/etc/*': give a glob relative to the"),
     ],
 )
 def test_bad_arguments_are_one_clear_line(history, capsys, args, message):

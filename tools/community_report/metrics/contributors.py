@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from tools.community_report.identities import is_public_domain
 from tools.community_report.metrics.window import Window
 from tools.community_report.records import Activity, Commit
 from tools.policy import Policy
@@ -71,8 +72,8 @@ def organisation(identity: str, email: str, policy: Policy | None) -> str:
     if person is not None and person.affiliation:
         return person.affiliation
     domain = email.rpartition("@")[2].lower() if "@" in email else ""
-    public = set(policy.public_email_domains) if policy else set()
-    if not domain or domain in public:
+    extra = set(policy.public_email_domains) if policy else set()
+    if not domain or is_public_domain(domain, extra):
         return f"(individual) {identity}"
     return domain
 

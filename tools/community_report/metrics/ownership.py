@@ -8,6 +8,11 @@ from datetime import datetime
 from tools.community_report.records import Commit
 from tools.policy import Policy
 
+# Below this much change in the window an area is "quiet": one person's typo fix says
+# nothing about who could maintain it, so it is not flagged "at risk".
+AT_RISK_MIN_COMMITS = 3
+AT_RISK_MIN_LINES = 20
+
 
 def area_of(policy: Policy | None):
     """A function path → areas: the policy's areas, else the top-level directory."""
@@ -33,8 +38,10 @@ def ownership(
     top: int = 3,
 ) -> list[dict]:
     """Per area, over the window's commits with file statistics: commits and lines changed,
-    the top contributors by each, and a status — ``at risk`` when one person made every
-    change, ``abandoned`` when everyone who changed it has since gone inactive."""
+    the top contributors by each, and a status — ``abandoned`` when everyone who changed it
+    has since gone inactive, ``quiet`` when it changed too little to judge (fewer than
+    AT_RISK_MIN_COMMITS commits or AT_RISK_MIN_LINES lines), ``at risk`` when one person made
+    every change, else ``ok``."""
     areas = area_of(policy)
     names = names or {}
     by_commits: dict[str, Counter] = defaultdict(Counter)
@@ -55,12 +62,18 @@ def ownership(
         active = [
             w for w in people if last_seen.get(w, (None, inactive_before))[1] >= inactive_before
         ]
-        status = "abandoned" if not active else "at risk" if len(people) == 1 else "ok"
+        commits, lines = sum(people.values()), sum(by_lines[area].values())
+        if not active:
+            status = "abandoned"
+        elif commits < AT_RISK_MIN_COMMITS or lines < AT_RISK_MIN_LINES:
+            status = "quiet"
+        else:
+            status = "at risk" if len(people) == 1 else "ok"
         rows.append(
             {
                 "area": area,
-                "commits": sum(people.values()),
-                "lines": sum(by_lines[area].values()),
+                "commits": commits,
+                "lines": lines,
                 "contributors": len(people),
                 "top_by_commits": [
                     {"who": w, "name": names.get(w, w), "commits": n}

@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tools.community_report.identities import identity_of, unify
 from tools.community_report.records import Activity, Commit, FileChange
 from tools.errors import UserError
+from tools.policy.globs import matches
 
-RS, US = "\x1e", "\x1f"
-FORMAT = f"--format={RS}%H{US}%P{US}%aN{US}%aE{US}%at"
-NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+# NUL separates every field: it is the one byte no name, email or path can hold.
+FIELDS = 5
+FORMAT = "--format=%H%x00%P%x00%aN%x00%aE%x00%at"
+NUMSTAT = re.compile(r"(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
 CHUNK = 1 << 20
+ATTRIBUTES = ("linguist-vendored", "linguist-generated")
 
-
-def identity_of(email: str) -> str:
-    """A GitHub login where the email gives one away, else the lower-cased email."""
-    match = NOREPLY.match(email)
-    return match.group("login").lower() if match else email.lower()
+__all__ = ["identity_of", "read_commits"]
 
 
 def default_is_bot(name: str, email: str, identity: str) -> bool:
@@ -39,6 +41,7 @@ def _git(root: Path, *args: str) -> subprocess.Popen:
             ["git", "-C", str(root), *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            stdin=subprocess.PIPE if "--stdin" in args else subprocess.DEVNULL,
         )
     except FileNotFoundError:
         raise UserError("git is not installed or not on the PATH") from None
@@ -69,46 +72,62 @@ def toplevel(path: Path) -> Path | None:
     return Path(proc.stdout.strip()) if proc.returncode == 0 else None
 
 
-def _records(proc: subprocess.Popen) -> Iterator[str]:
-    """Yield each ``RS``-separated record of the process's output, as it streams."""
-    tail = ""
+def is_shallow(root: Path) -> bool:
+    proc = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--is-shallow-repository"],
+        capture_output=True,
+        text=True,
+    )
+    return proc.stdout.strip() == "true"
+
+
+def _tokens(proc: subprocess.Popen) -> Iterator[str]:
+    """Yield each NUL-terminated token of the process's output, as it streams."""
+    tail = b""
     read = proc.stdout.read
     while True:
         chunk = read(CHUNK)
         if not chunk:
             break
-        parts = (tail + chunk.decode("utf-8", "replace")).split(RS)
+        parts = (tail + chunk).split(b"\0")
         tail = parts.pop()
-        yield from parts
+        for part in parts:
+            yield part.decode("utf-8", "replace")
     if tail:
-        yield tail
+        yield tail.decode("utf-8", "replace")
     err = proc.stderr.read().decode("utf-8", "replace").strip()
     if proc.wait() != 0:
         raise UserError(f"git log failed: {err.splitlines()[-1] if err else 'no message'}")
 
 
-def _files(body: str) -> tuple[FileChange, ...]:
-    """Parse ``--numstat -z`` entries: ``A\\tD\\tpath\\0`` or ``A\\tD\\t\\0old\\0new\\0``."""
-    out = []
-    tokens = body.split("\0")
-    i, n = 0, len(tokens)
-    while i < n:
-        token = tokens[i].lstrip("\n")
-        i += 1
+def _numstat(tokens: Iterator[str]) -> Iterator[tuple[str, list[FileChange]]]:
+    """(sha, files) of ``git log -z --numstat --format=%H``: a header token, then entries
+    ``A\tD\tpath`` or, for a rename, ``A\tD\t`` followed by the old and the new path."""
+    sha: str | None = None
+    files: list[FileChange] = []
+    for token in tokens:
+        token = token.lstrip("\n")
         if not token:
             continue
-        added, deleted, path = token.split("\t", 2)
+        m = NUMSTAT.fullmatch(token) if sha is not None else None
+        if m is None:  # a commit's header: no tab can be in a hash
+            if sha is not None:
+                yield sha, files
+            sha, files = token, []
+            continue
+        path = m.group(3)
         if not path:  # a rename or copy: the old path, then the new one
-            path = tokens[i + 1]
-            i += 2
-        out.append(
+            next(tokens, None)
+            path = next(tokens, "")
+        files.append(
             FileChange(
                 path,
-                None if added == "-" else int(added),
-                None if deleted == "-" else int(deleted),
+                None if m.group(1) == "-" else int(m.group(1)),
+                None if m.group(2) == "-" else int(m.group(2)),
             )
         )
-    return tuple(out)
+    if sha is not None:
+        yield sha, files
 
 
 def read_commits(
@@ -116,35 +135,73 @@ def read_commits(
     detail_since: datetime | None = None,
     is_bot: Callable[[str, str, str], bool] = default_is_bot,
     until: datetime | None = None,
+    known_emails: dict[str, str] | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> Activity:
-    """Every commit reachable from HEAD; file statistics for those authored since
-    ``detail_since`` (none when it is None)."""
+    """Every commit reachable from HEAD; file statistics for those authored in
+    [``detail_since``, ``until``) (none when it is None). ``known_emails`` (email → login,
+    from the policy) joins identities; ``exclude`` globs, and files marked
+    ``linguist-vendored`` or ``linguist-generated`` in .gitattributes, are left out of the
+    file statistics."""
     check_repository(root)
     activity = Activity(source=f"git:{root.resolve()}")
-    commits = activity.commits
-    names = activity.names
+    if is_shallow(root):
+        activity.notes.append(
+            "This is a shallow clone: only part of the history is present, so first "
+            "contributions, totals and trends are wrong. Run `git fetch --unshallow` first."
+        )
+        print(f"warning: {root}: shallow clone; the report covers only the commits present",
+              file=sys.stderr)  # fmt: skip
+    raw = []
+    append = raw.append
+    tokens = _tokens(_git(root, "log", "-z", "--use-mailmap", FORMAT))
+    fields: list[str] = []
+    for token in tokens:
+        fields.append(token)
+        if len(fields) == FIELDS:
+            append(tuple(fields))
+            fields = []
+    if fields:
+        raise UserError(f"{root}: git log output ended mid-commit; is the repository damaged?")
+    pairs = Counter((name, email) for _, _, name, email, _ in raw)
+    bots = {}
+    for name, email in pairs:
+        bots[(name, email)] = is_bot(name, email, identity_of(email))
+    who, activity.merged_identities = unify(pairs, bots, known_emails)
+    names: dict[str, Counter] = {}
+    for (name, email), n in pairs.items():
+        names.setdefault(who[(name, email)], Counter())[name] += n
+    activity.names = {w: c.most_common(1)[0][0] for w, c in names.items()}
     from_ts = datetime.fromtimestamp
-    people: dict[tuple[str, str], tuple[str, bool]] = {}  # (name, email) → (identity, bot)
-    append = commits.append
-    proc = _git(root, "log", "--use-mailmap", FORMAT)
-    for record in _records(proc):
-        if not record:
-            continue
-        sha, parents, name, email, ts = record.split(US)  # int() ignores ts's newline
-        person = people.get((name, email))
-        if person is None:
-            who = identity_of(email)
-            person = people[(name, email)] = (who, is_bot(name, email, who))
-            names.setdefault(who, name)
-        append(
-            Commit(sha, person[0], name, email, from_ts(int(ts), UTC), " " in parents, person[1])
+    commits = activity.commits
+    for sha, parents, name, email, ts in raw:
+        key = (name, email)
+        commits.append(
+            Commit(sha, who[key], name, email, from_ts(int(ts), UTC), " " in parents, bots[key])
         )
     if detail_since is not None:
-        _add_files(root, activity, detail_since, until)
+        _add_files(root, activity, detail_since, until, exclude)
     return activity
 
 
-def _add_files(root: Path, activity: Activity, since: datetime, until: datetime | None) -> None:
+def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...]) -> set[str]:
+    """Paths matched by ``exclude``, or marked vendored or generated in .gitattributes."""
+    out = {p for p in paths if any(matches(g, p) for g in exclude)}
+    rest = sorted(paths - out)
+    if not rest:
+        return out
+    proc = _git(root, "check-attr", "-z", "--stdin", *ATTRIBUTES)
+    stdout, _ = proc.communicate("".join(f"{p}\0" for p in rest).encode())
+    parts = stdout.decode("utf-8", "replace").split("\0")
+    for i in range(0, len(parts) - 2, 3):
+        path, _attr, value = parts[i : i + 3]
+        if value in ("set", "true"):
+            out.add(path)
+    return out
+
+
+def _add_files(root: Path, activity: Activity, since: datetime, until: datetime | None,
+               exclude: tuple[str, ...] = ()) -> None:  # fmt: skip
     """Second pass: ``--numstat`` for commits authored in [since, until)."""
     wanted = {
         c.sha: i
@@ -156,18 +213,23 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
     # Committer dates bound author dates only loosely (rebases), so ask git for a margin and
     # keep exactly the commits pass 1 selected.
     oldest = min(activity.commits[i].authored_at for i in wanted.values())
-    args = ["log", "--use-mailmap", "--numstat", "-M", "-z", FORMAT]
+    args = ["log", "-z", "--numstat", "-M", "--format=%H"]
     args.append(f"--since={int(oldest.timestamp()) - 30 * 86400}")
-    proc = _git(root, *args)
     commits = activity.commits
-    for record in _records(proc):
-        if not record:
-            continue
-        header, _, body = record.partition("\0")
-        sha = header.split(US, 1)[0]
+    found: dict[int, list[FileChange]] = {}
+    for sha, files in _numstat(_tokens(_git(root, *args))):
         index = wanted.get(sha)
         if index is not None:
-            c = commits[index]
-            commits[index] = Commit(
-                c.sha, c.author, c.name, c.email, c.authored_at, c.is_merge, c.is_bot, _files(body)
-            )
+            found[index] = files
+    dropped = _excluded(root, {f.path for files in found.values() for f in files}, exclude)
+    if dropped:
+        activity.notes.append(
+            f"{len(dropped):,} files left out of the line counts and ownership (vendored or "
+            "generated in .gitattributes, or --exclude)."
+        )
+    for index, files in found.items():
+        c = commits[index]
+        kept = tuple(f for f in files if f.path not in dropped)
+        commits[index] = Commit(
+            c.sha, c.author, c.name, c.email, c.authored_at, c.is_merge, c.is_bot, kept
+        )
