@@ -44,6 +44,9 @@ def find_root(start: Path | None = None, markers: tuple[str, ...] = (IDENTITY_FI
     )
 
 
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:/[A-Za-z0-9._~/%+-]*)?$")
+
+
 def validate(data: dict, where: str) -> Identity:
     """Check the raw table of ``identity.toml``; one clear error for the first problem."""
     names = [f.name for f in fields(Identity)]
@@ -63,8 +66,17 @@ def validate(data: dict, where: str) -> Identity:
             f"{where}: package must be lower case letters, digits and hyphens, "
             f"got {data['package']!r}"
         )
-    if not data["docs_url"].startswith(("https://", "http://")):
-        raise UserError(f"{where}: docs_url must be an http(s) URL, got {data['docs_url']!r}")
+    for key in names:
+        if re.search(r"[\x00-\x1f\x7f\u2028\u2029]", data[key]):
+            raise UserError(
+                f"{where}: {key} holds a line break or control character ({data[key]!r}); "
+                "give it on one line"
+            )
+    if not _URL.match(data["docs_url"]):
+        raise UserError(
+            f"{where}: docs_url must be a plain http(s) URL such as "
+            f"https://owner.github.io/name/, got {data['docs_url']!r}"
+        )
     return Identity(**{key: data[key] for key in names})
 
 

@@ -40,7 +40,7 @@ def _set(text: str, key: str, value: str) -> str:
         (lambda t: t + 'colour = "blue"\n', "unknown key 'colour'"),
         (lambda t: _set(t, "repository", "no slash"), "owner/name"),
         (lambda t: _set(t, "package", "Upper Case"), "package must be lower case"),
-        (lambda t: _set(t, "docs_url", "ftp://example.org/"), "docs_url must be an http"),
+        (lambda t: _set(t, "docs_url", "ftp://example.org/"), "docs_url must be a plain http"),
         (lambda t: _set(t, "name", ""), "name must be a non-empty string"),
         (lambda t: t + "broken = [\n", "not valid TOML"),
     ],

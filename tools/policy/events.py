@@ -13,6 +13,17 @@ from tools.policy.loader import Strict, read_yaml, validate
 from tools.policy.model import Login, Name, check_timezone
 
 EVENTS_FILE = Path("governance") / "events.yml"
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
+def exists(local: datetime, zone: ZoneInfo) -> bool:
+    """Is this wall-clock time shown by clocks in ``zone``? (Not inside a DST gap.)"""
+    from datetime import UTC
+
+    aware = local.replace(tzinfo=zone)
+    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local
+
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -40,10 +51,20 @@ class Event(Strict):
     def _naive(cls, value: datetime) -> datetime:
         if value.tzinfo is not None:
             raise ValueError("write the local time without an offset; `timezone` gives the zone")
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
         return value
 
     @model_validator(mode="after")
     def _order_and_place(self):
+        for name in ("start", "end"):
+            local = getattr(self, name)
+            if not exists(local, self.zone):
+                raise ValueError(
+                    f"event {self.id!r}: {name} {local.isoformat()} does not exist in "
+                    f"{self.timezone} (the clocks skip it when daylight saving time begins); "
+                    "give a time outside the gap"
+                )
         if self.end <= self.start:
             raise ValueError(
                 f"event {self.id!r}: end {self.end.isoformat()} is not after start "

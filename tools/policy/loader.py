@@ -19,13 +19,64 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
 
 
+MAX_BYTES = 1_000_000  # a policy is a few kilobytes; a megabyte is a mistake or an attack
+MAX_NODES = 200_000  # values after expanding aliases (a billion laughs expands to 10⁹)
+MAX_DEPTH = 64  # nesting; a policy needs five or six levels
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key written twice in one mapping (YAML would keep the last)."""
+    """Safe YAML that refuses a key written twice in one mapping (YAML would keep the last),
+    a key that is not a plain value, nesting deeper than MAX_DEPTH and documents that expand
+    (through aliases) to more than MAX_NODES values."""
+
+    def compose_document(self):
+        node = super().compose_document()
+        _check_size(node)
+        return node
+
+
+def _check_size(root) -> None:
+    """Count the values the document expands to, and its depth, without expanding it: each
+    node's expanded size is computed once (aliases share nodes)."""
+    sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = []
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            if len(stack) > MAX_NODES:
+                raise _TooBig(node.start_mark, f"more than {MAX_NODES:,} values")
+            continue
+        sizes[id(node)] = 1 + sum(sizes.get(id(c), 0) for c in children)
+        depths[id(node)] = 1 + max((depths.get(id(c), 0) for c in children), default=0)
+        if sizes[id(node)] > MAX_NODES:
+            raise _TooBig(node.start_mark, f"expands to more than {MAX_NODES:,} values (aliases)")
+        if depths[id(node)] > MAX_DEPTH:
+            raise _TooBig(node.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+
+
+class _TooBig(yaml.YAMLError):
+    def __init__(self, mark, problem: str):
+        super().__init__(problem)
+        self.problem_mark = mark
+        self.problem = problem
 
 
 def _construct_mapping(loader, node, deep=False):
     seen = set()
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problem = "a key must be a plain value, not a list or mapping"
+            raise yaml.constructor.ConstructorError(None, None, problem, key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             mark = key_node.start_mark
@@ -46,17 +97,34 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
 
 def read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise UserError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a YAML file") from None
+    if len(raw) > MAX_BYTES:
+        raise UserError(
+            f"{path}: larger than {MAX_BYTES:,} bytes; a policy or events file is a few "
+            "kilobytes — check that this is the right file"
+        )
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text") from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)
+    except RecursionError:
+        raise UserError(f"{path}: nested too deeply to read (over {MAX_DEPTH} levels)") from None
+    except yaml.reader.ReaderError as exc:
+        raise UserError(
+            f"{path}: character {exc.character!r} at position {exc.position} is not allowed in "
+            "YAML; remove it"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise UserError(f"{path}: {where}not valid YAML ({problem})") from None
 
 
@@ -116,6 +184,8 @@ def validate(model: type[M], data: Any, path: Path) -> M:
         raise UserError(f"{path}: the top level must be a mapping of keys, got a {kind}")
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise UserError(f"{path}: nested too deeply to check") from None
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         # A misspelt key is the likeliest cause of a "missing" one: name it first.

@@ -250,8 +250,12 @@ class Policy(Strict):
         return max(counts, default=self.review.approvals.default)
 
 
+# Names the zone database holds that are not places: the machine's own zone, placeholders.
+NOT_PLACES = re.compile(r"^(?:localtime|Factory|posixrules|posix/.*|right/.*)$")
+
+
 def check_timezone(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", value or ""):
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", value or "") or NOT_PLACES.match(value):
         raise ValueError("not an IANA time zone name such as Europe/Berlin or UTC")
     try:
         ZoneInfo(value)
