@@ -32,14 +32,14 @@ class Repo:
         for name, content in files.items():
             path = self.root / name
             if content is None:
-                self.git("rm", "-q", name)
+                self.git("rm", "-q", "--", name)
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, bytes):
                 path.write_bytes(content)
             else:
                 path.write_text(content)
-            self.git("add", name)
+            self.git("add", "--", name)
         stamp = when.isoformat()
         env = {
             "GIT_AUTHOR_NAME": author,

@@ -266,6 +266,26 @@ def check_timezone(value: str) -> str:
     return value
 
 
+def default_policy() -> Policy:
+    """The built-in policy for a repository without governance/policy.yml: any ``*.py``
+    outside tests/ is source, tests/** (and test_*.py, *_test.py) are tests; size labels,
+    ruff, the description and added files are checked. Nothing that needs the project's own
+    choices (people, areas, DCO, documentation paths) is asked for."""
+    return Policy(
+        version=1,
+        people=[],
+        areas={},
+        review=Review(
+            tests=Requirement(
+                when_changed=["**/*.py"],
+                expect_changed=["tests/**", "**/test_*.py", "**/*_test.py"],
+            ),
+            docs=Requirement(enabled=False),
+            dco=False,
+        ),
+    )
+
+
 def load_policy(root: Path | None = None, path: Path | None = None) -> Policy:
     """Load and validate the policy (``ROOT/governance/policy.yml`` unless ``path`` is given)."""
     if path is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from tools import identity
 from tools.errors import UserError, cli_entry
 from tools.files import write_text_atomic
 from tools.policy import load_policy
-from tools.policy.model import POLICY_FILE
+from tools.policy.model import POLICY_FILE, default_policy
 from tools.review_bot.publish import terminal
 from tools.review_bot.rules import review
 from tools.review_bot.sources import local, ruff
@@ -72,7 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _policy(args, root: Path):
-    return load_policy(path=args.policy or root / POLICY_FILE)
+    """(policy, which): the --policy file, else the repository's governance/policy.yml, else
+    the built-in defaults; ``which`` says which, for stderr once the run has succeeded."""
+    if args.policy is not None:
+        return load_policy(path=args.policy), f"policy: {args.policy}"
+    if (root / POLICY_FILE).is_file():
+        return load_policy(path=root / POLICY_FILE), f"policy: {root / POLICY_FILE}"
+    return default_policy(), (
+        f"policy: built-in defaults (no {POLICY_FILE.as_posix()} in {root}): *.py outside "
+        "tests/ is source, tests/** are tests"
+    )
 
 
 def _root() -> Path:
@@ -84,39 +94,82 @@ def _root() -> Path:
 
 def cmd_local(args) -> int:
     root = _root()
-    policy = _policy(args, root)
+    policy, which = _policy(args, root)
     facts = local.read(root, args.base, args.head)
     diags = [] if args.no_ruff else ruff.diagnostics(root, facts.files)
     outcome = review(facts, policy, diags)
     sys.stdout.write(terminal.as_json(outcome) if args.format == "json" else terminal.text(outcome))
+    print(which, file=sys.stderr)
     return 0
+
+
+def _event(path: Path) -> dict:
+    """The fields of a pull_request event payload the review needs, checked; one line on
+    anything missing or malformed."""
+    try:
+        event = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: not UTF-8 text; give the pull_request event's JSON") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+
+    def need(*keys, kind=str):
+        value = event
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise UserError(
+                f"{path}: {'.'.join(keys)} is missing or not a {kind.__name__}; is this a "
+                "pull_request event payload?"
+            )
+        return value
+
+    sha = r"^[0-9a-f]{40}$"
+    out = {
+        "repository": need("repository", "full_name"),
+        "number": need("pull_request", "number", kind=int),
+        "base": need("pull_request", "base", "sha"),
+        "head": need("pull_request", "head", "sha"),
+        "author": need("pull_request", "user", "login"),
+    }
+    for key in ("base", "head"):
+        if not re.match(sha, out[key]):
+            raise UserError(f"{path}: pull_request.{key}.sha {out[key][:50]!r} is not a commit SHA")
+    pr = event["pull_request"]
+    out["title"] = pr.get("title") if isinstance(pr.get("title"), str) else ""
+    out["body"] = pr.get("body") if isinstance(pr.get("body"), str) else ""
+    association = pr.get("author_association")
+    out["association"] = association if isinstance(association, str) else "NONE"
+    labels = pr.get("labels") if isinstance(pr.get("labels"), list) else []
+    out["labels"] = tuple(
+        label["name"]
+        for label in labels
+        if isinstance(label, dict) and isinstance(label.get("name"), str)
+    )
+    return out
 
 
 def cmd_analyze(args) -> int:
     if args.event is None or not args.event.is_file():
         raise UserError("--event: no pull_request event payload (set GITHUB_EVENT_PATH or --event)")
-    try:
-        event = json.loads(args.event.read_text(encoding="utf-8"))
-        pr = event["pull_request"]
-        repository = event["repository"]["full_name"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise UserError(f"{args.event}: not a pull_request event payload ({exc})") from None
+    event = _event(args.event)
     root = _root()
-    policy = _policy(args, root)
-    facts = local.read(root, pr["base"]["sha"], pr["head"]["sha"])
-    facts.repository = repository
-    facts.number = int(pr["number"])
-    facts.title = pr.get("title") or ""
-    facts.body = pr.get("body") or ""
-    facts.author = pr["user"]["login"]
-    facts.author_association = pr.get("author_association", "NONE")
-    facts.labels = tuple(label["name"] for label in pr.get("labels", ()))
+    policy, which = _policy(args, root)
+    facts = local.read(root, event["base"], event["head"])
+    facts.repository = event["repository"]
+    facts.number = event["number"]
+    facts.title = event["title"]
+    facts.body = event["body"]
+    facts.author = event["author"]
+    facts.author_association = event["association"]
+    facts.labels = event["labels"]
     outcome = review(facts, policy, ruff.diagnostics(root, facts.files))
     text = terminal.as_json(outcome)
     if len(text.encode()) > MAX_ARTIFACT:
         raise UserError(f"the findings are {len(text):,} bytes, over the {MAX_ARTIFACT:,} limit")
     write_text_atomic(args.output, text)
     print(terminal.text(outcome), end="")
+    print(which, file=sys.stderr)
     return 0
 
 
@@ -127,7 +180,7 @@ def cmd_publish(args) -> int:
 
     # the trusted side needs the policy and the identity, not a git checkout
     root = identity.find_root(markers=(identity.IDENTITY_FILE, POLICY_FILE.as_posix()))
-    policy = _policy(args, root)
+    policy, _ = _policy(args, root)
     docs_url = args.docs_url or identity.load(root).docs_url
     artifact = load_artifact(args.findings, policy)
     token = os.environ.get(args.token_env)

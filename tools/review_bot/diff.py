@@ -50,6 +50,13 @@ def _unquote(path: str) -> str:
     return path
 
 
+def _name(field: str) -> str:
+    """The path of a ``---``/``+++`` line: git ends a name holding a space with a TAB."""
+    if field.endswith("\t"):
+        field = field[:-1]
+    return _unquote(field)[2:]
+
+
 def split_git_diff(text: str) -> list[ChangedFile]:
     """Files of a ``git diff -M --no-color`` output, with their patches."""
     files: list[ChangedFile] = []
@@ -72,9 +79,9 @@ def split_git_diff(text: str) -> list[ChangedFile]:
             elif line.startswith("rename to "):
                 new = _unquote(line[10:])
             elif line.startswith("--- ") and line != "--- /dev/null":
-                old = old or _unquote(line[4:])[2:]
+                old = old or _name(line[4:])
             elif line.startswith("+++ ") and line != "+++ /dev/null":
-                new = _unquote(line[4:])[2:]
+                new = _name(line[4:])
             elif line.startswith("Binary files "):
                 binary = True
                 m = re.match(r"Binary files (?:a/)?(.*?) and (?:b/)?(.*?) differ", line)

@@ -45,15 +45,29 @@ def _replacement(lines: list[str], fix: dict, start: int, end: int) -> str | Non
     return "\n".join(text)
 
 
+def _inside(root: Path, path: str) -> bool:
+    """A regular file of the head, inside the repository: not a symbolic link (whose target,
+    anywhere on the runner, ruff would read), not a name that climbs out."""
+    full = root / path
+    if full.is_symlink() or not full.is_file():
+        return False
+    try:
+        full.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
 def diagnostics(root: Path, files: list[ChangedFile]) -> list[RuffDiagnostic]:
     """ruff's findings on the changed ``.py`` files as they are in ``root`` (the head)."""
     paths = [f.path for f in files if f.status != "removed" and f.path.endswith((".py", ".pyi"))]
-    paths = [p for p in paths if (root / p).is_file()]
+    paths = [p for p in paths if _inside(root, p)]
     if not paths:
         return []
     try:
         proc = subprocess.run(
-            [*_ruff(), "check", "--output-format=json", "--exit-zero", "--no-cache", *paths],
+            # "--": a file named like an option ("--output-file=x.py") stays a file name
+            [*_ruff(), "check", "--output-format=json", "--exit-zero", "--no-cache", "--", *paths],
             cwd=root,
             capture_output=True,
             text=True,
@@ -64,8 +78,12 @@ def diagnostics(root: Path, files: list[ChangedFile]) -> list[RuffDiagnostic]:
         raise UserError(f"ruff failed: {proc.stderr.strip().splitlines()[-1:]}")
     out = []
     cache: dict[str, list[str]] = {}
+    top = root.resolve()
     for d in json.loads(proc.stdout or "[]"):
-        path = Path(d["filename"]).resolve().relative_to(root.resolve()).as_posix()
+        try:
+            path = Path(d["filename"]).resolve().relative_to(top).as_posix()
+        except ValueError:
+            continue  # not a file of this repository
         start, end = d["location"]["row"], d["end_location"]["row"]
         replacement = None
         fix = d.get("fix")
