@@ -143,7 +143,7 @@ def test_the_diff_splitter_never_crashes(text):
                 }
             ).encode(),
             "pull_request.base.sha is missing",
-        ),  # fmt: skip
+        ),
         (
             json.dumps(
                 {"repository": {"full_name": "a/b"}, "pull_request": {"number": "1"}}
@@ -163,7 +163,7 @@ def test_the_diff_splitter_never_crashes(text):
                 }
             ).encode(),
             "pull_request.base.sha '--output=x' is not a commit SHA",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_a_broken_event_payload_is_one_line(tmp_path, monkeypatch, capsys, payload, message):
