@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 from reference_model import data, dist, optim
 from reference_model import train as training
-from tools.errors import UserError, cli_entry
+from tools.errors import Parser, UserError, cli_entry
+
+
+def _number(kind, text: str):
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+    return value
 
 
 def positive(kind):
     def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        value = _number(kind, text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"{text} must be greater than 0")
         return value
@@ -25,12 +33,26 @@ def positive(kind):
 
 
 def non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _number(float, text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text} must be 0 or more")
+    return value
+
+
+def smoothing(text: str) -> float:
+    value = _number(float, text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be at least 0 and below 1")
+    return value
+
+
+MAX_SEED = 2**32 - 1
+
+
+def seed(text: str) -> int:
+    value = _number(int, text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text} must be from 0 to {MAX_SEED:,}")
     return value
 
 
@@ -50,7 +72,7 @@ def add_runtime_flags(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m reference_model",
         description="Train, evaluate and benchmark the MNIST reference model.",
     )
@@ -79,15 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=positive(float), help="default: the optimizer's")
     t.add_argument("--weight-decay", type=non_negative)
     t.add_argument("--schedule", choices=optim.SCHEDULES, help="default: none")
-    t.add_argument("--label-smoothing", type=non_negative)
-    t.add_argument("--seed", type=int)
+    t.add_argument("--label-smoothing", type=smoothing, help="from 0 (default) to below 1")
+    t.add_argument("--seed", type=seed, help=f"from 0 (default) to {MAX_SEED:,}")
     add_runtime_flags(t)
     t.add_argument("--compile", action="store_true", help="torch.compile the model")
     t.add_argument(
         "--deterministic", action="store_true", help="torch.use_deterministic_algorithms(True)"
     )
     t.add_argument("--checkpoint-dir", type=Path, help="write DIR/last.pt after every epoch")
-    t.add_argument("--resume", type=Path, help="continue from a checkpoint file (or its folder)")
+    t.add_argument(
+        "--resume",
+        type=Path,
+        help="continue from a checkpoint file (or its folder), with its recipe; recipe flags "
+        "may repeat its values but not change them. Later checkpoints go to --checkpoint-dir, "
+        "else beside the resumed file",
+    )
     t.add_argument("--metrics-json", type=Path, help="write the run's metrics here")
     t.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
 
@@ -117,10 +145,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+RECIPE_FLAGS = ("model", "epochs", "batch_size", "optimizer", "lr", "weight_decay", "schedule",
+                "label_smoothing", "seed")  # fmt: skip
+
+
+def _resume_conflicts(args, state: dict) -> list[str]:
+    """Recipe flags given with --resume whose value differs from the checkpoint's."""
+    saved = training.config_from_checkpoint(state)
+    out = []
+    for name in RECIPE_FLAGS:
+        given = getattr(args, name)
+        if given is not None and given != getattr(saved, name):
+            out.append(
+                f"--{name.replace('_', '-')} {given} (the checkpoint has {getattr(saved, name)})"
+            )
+    if "--recipe" in sys.argv and args.recipe != saved.recipe:
+        out.append(f"--recipe {args.recipe} (the checkpoint has {saved.recipe})")
+    return out
+
+
 def cmd_train(args) -> int:
     if args.resume and not args.resume.exists():
         raise UserError(f"--resume {args.resume}: no such file or folder")
     resume = training.load_checkpoint(args.resume) if args.resume else None
+    checkpoint_dir = args.checkpoint_dir
+    if resume is not None:
+        conflicts = _resume_conflicts(args, resume)
+        if conflicts:
+            raise UserError(
+                f"--resume {args.resume}: a resumed run keeps its recipe, but "
+                f"{'; '.join(conflicts)}; drop those flags, or start a new run"
+            )
+        if checkpoint_dir is None:  # keep checkpointing where the run was checkpointed
+            checkpoint_dir = training.checkpoint_path(args.resume).parent
     if args.download:
         data.download(args.data_dir, args.mirror)
     train_split = data.load_split(args.data_dir, "train")
@@ -145,7 +202,7 @@ def cmd_train(args) -> int:
         progress=False if args.no_progress else None,
     )
     result = training.train(
-        cfg, train_split, test_split, runtime, checkpoint_dir=args.checkpoint_dir, resume=resume
+        cfg, train_split, test_split, runtime, checkpoint_dir=checkpoint_dir, resume=resume
     )
     if result.rank == 0:
         metrics = result.metrics()

@@ -8,6 +8,7 @@ so the step loop never waits for the device.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -155,21 +156,72 @@ def evaluate(
 # --- checkpoints ---------------------------------------------------------------------------
 
 
+CHECKPOINT_KEYS = {
+    "format": int,
+    "config": dict,
+    "epoch": int,
+    "model": dict,
+    "optimizer": dict,
+    "rng": dict,
+    "history": list,
+    "train_seconds": float,
+    "samples_seen": int,
+}
+
+
+def _feed(h, value) -> None:
+    """Hash a checkpoint's content in a canonical order: tensors by dtype, shape and bytes."""
+    if isinstance(value, torch.Tensor):
+        t = value.detach().cpu().contiguous()
+        h.update(f"T{t.dtype}{tuple(t.shape)}".encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    elif isinstance(value, dict):
+        h.update(f"D{len(value)}".encode())
+        for key in sorted(value, key=repr):
+            h.update(repr(key).encode())
+            _feed(h, value[key])
+    elif isinstance(value, list | tuple):
+        h.update(f"L{len(value)}".encode())
+        for item in value:
+            _feed(h, item)
+    else:
+        h.update(f"V{value!r}".encode())
+
+
+def digest(state: dict) -> str:
+    """SHA-256 of everything in the checkpoint but the digest itself."""
+    h = hashlib.sha256()
+    _feed(h, {k: v for k, v in state.items() if k != "sha256"})
+    return h.hexdigest()
+
+
 def save_checkpoint(path: Path, state: dict) -> None:
-    """Write atomically: a temporary file beside the target, flushed, then renamed over it."""
+    """Write atomically: a temporary file beside the target, flushed, then renamed over it.
+    The state carries its own SHA-256, so a damaged file is refused, never loaded."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    state = {**state, "sha256": digest(state)}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        torch.save(state, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(state, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def checkpoint_path(path: Path | str) -> Path:
+    path = Path(path)
+    return path / "last.pt" if path.is_dir() else path
 
 
 def load_checkpoint(path: Path | str) -> dict:
-    path = Path(path)
-    if path.is_dir():
-        path = path / "last.pt"
+    """A checkpoint this package wrote, checked whole: its digest, its keys and their types,
+    and the model's parameter names and shapes. One clear line for anything else."""
+    path = checkpoint_path(path)
     if not path.is_file():
         raise UserError(f"{path}: no checkpoint there; give a file written by --checkpoint-dir")
     try:
@@ -178,12 +230,53 @@ def load_checkpoint(path: Path | str) -> dict:
         raise UserError(f"{path}: not a readable checkpoint ({type(exc).__name__})") from None
     if not isinstance(state, dict) or state.get("format") != 1:
         raise UserError(f"{path}: not a reference_model checkpoint (format 1)")
+    for key, kind in CHECKPOINT_KEYS.items():
+        if not isinstance(state.get(key), kind):
+            raise UserError(
+                f"{path}: damaged checkpoint: {key!r} is missing or not a {kind.__name__}"
+            )
+    if "sha256" in state and state["sha256"] != digest(state):
+        raise UserError(
+            f"{path}: damaged checkpoint: its content does not match its SHA-256; restore it "
+            "from a backup or train again"
+        )
+    if "sha256" not in state:
+        print(
+            f"warning: {path}: an older checkpoint without a digest; not verified", file=sys.stderr
+        )
+    try:
+        cfg = config_from_checkpoint(state)
+        expected = models.build(cfg.model).state_dict()
+    except (TypeError, ValueError, KeyError) as exc:
+        raise UserError(f"{path}: damaged checkpoint: bad config ({exc})") from None
+    got = state["model"]
+    if set(got) != set(expected):
+        missing = sorted(set(expected) - set(got))[:3]
+        extra = sorted(set(got) - set(expected))[:3]
+        raise UserError(
+            f"{path}: the weights do not fit the {cfg.model} model (missing {missing}, "
+            f"unexpected {extra})"
+        )
+    for name, tensor in expected.items():
+        if not isinstance(got[name], torch.Tensor) or got[name].shape != tensor.shape:
+            shape = tuple(getattr(got[name], "shape", ()))
+            raise UserError(
+                f"{path}: the weights do not fit the {cfg.model} model: {name} has shape "
+                f"{shape}, expected {tuple(tensor.shape)}"
+            )
     return state
 
 
 def config_from_checkpoint(state: dict) -> Config:
     known = {f.name for f in fields(Config)}
-    return Config(**{k: v for k, v in state["config"].items() if k in known})
+    cfg = Config(**{k: v for k, v in state["config"].items() if k in known})
+    if cfg.model not in models.MODELS or cfg.optimizer not in optim.OPTIMIZERS:
+        raise ValueError(f"unknown model {cfg.model!r} or optimizer {cfg.optimizer!r}")
+    return cfg
+
+
+class Diverged(UserError):
+    """The loss or the weights stopped being finite numbers."""
 
 
 # --- training ------------------------------------------------------------------------------
@@ -227,11 +320,15 @@ def train(
     result = Result(cfg, str(device), runtime.precision, ctx.world_size, ctx.rank)
     start_epoch = 0
     if resume is not None:
-        net.load_state_dict(resume["model"])
-        opt.load_state_dict(resume["optimizer"])
-        if sched is not None:
-            sched.load_state_dict(resume["schedule"])
-        torch.set_rng_state(resume["rng"]["torch"])
+        try:
+            net.load_state_dict(resume["model"])
+            opt.load_state_dict(resume["optimizer"])
+            if sched is not None:
+                sched.load_state_dict(resume["schedule"])
+            torch.set_rng_state(resume["rng"]["torch"])
+        except (RuntimeError, ValueError, KeyError, TypeError) as exc:
+            message = " ".join(str(exc).split())[:200]
+            raise UserError(f"the checkpoint cannot be resumed: {message}") from None
         if resume["rng"].get("cuda") is not None and device.type == "cuda":
             torch.cuda.set_rng_state(resume["rng"]["cuda"], device)
         start_epoch = resume["epoch"]
@@ -283,6 +380,21 @@ def train(
         dist.synchronize(device)
         seconds = time.perf_counter() - t0
 
+        train_loss = loss_sum.item() / max(len(range(ctx.rank, n, ctx.world_size)), 1)
+        if not math.isfinite(train_loss) or not all(
+            torch.isfinite(p).all() for p in net.parameters()
+        ):
+            kept = (
+                f"; the last good checkpoint (epoch {epoch}) is kept in "
+                f"{Path(checkpoint_dir) / 'last.pt'}"
+                if checkpoint_dir is not None and epoch > 0
+                else ""
+            )
+            raise Diverged(
+                f"epoch {epoch + 1}: the training loss became {train_loss} (lr "
+                f"{cfg.learning_rate:g} is likely too high for {cfg.optimizer}); training "
+                f"stopped{kept}"
+            )
         result.train_seconds += seconds
         result.samples_seen += n
         result.epochs_run = epoch + 1
@@ -290,7 +402,7 @@ def train(
         result.test_accuracy, result.test_loss = acc, test_loss
         row = {
             "epoch": epoch + 1,
-            "train_loss": loss_sum.item() / max(len(range(ctx.rank, n, ctx.world_size)), 1),
+            "train_loss": train_loss,
             "test_accuracy": acc,
             "test_loss": test_loss,
             "seconds": seconds,
@@ -321,9 +433,23 @@ def train(
                 },
             )
         dist.barrier(ctx)
+    if start_epoch >= cfg.epochs:  # a finished run: report its model, train nothing
+        say(f"the checkpoint has finished all {cfg.epochs} epochs; evaluating it only")
+        result.test_accuracy, result.test_loss = evaluate(net, test_dev, runtime.precision)
     result.net = net
     return result
 
 
+def _finite(value):
+    """JSON has no NaN: a number that is not finite is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def write_metrics(path: Path, metrics: dict) -> None:
-    write_text_atomic(path, json.dumps(metrics, indent=2) + "\n")
+    write_text_atomic(path, json.dumps(_finite(metrics), indent=2, allow_nan=False) + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -31,3 +32,12 @@ def cli_entry(func: Callable[..., int | None]) -> Callable[..., int]:
             return 130
 
     return wrapper
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the same one-line errors as everything else: what is wrong and where to
+    look, no usage block (``--help`` has it)."""
+
+    def error(self, message: str):
+        message = " ".join(message.split())
+        self.exit(2, f"error: {self.prog}: {message}; see {self.prog} --help\n")

@@ -163,7 +163,9 @@ def test_seed_recipe_accuracy_on_real_digits(mnist_5k, name):
     tr, te = _splits(mnist_5k)
     cfg = training.recipe_config("seed", optimizer=name)
     result = training.train(cfg, tr, te, training.Runtime(device="cpu", progress=False), **QUIET)
-    floor = 0.90 if name == "sgd" else 0.94
+    # Floors below the lowest of seeds 0-4 (docs: Reference model, Optimizers over seeds):
+    # RMSprop's seed 0 is its lowest, 93.97%; plain SGD's lowest is 93.69%.
+    floor = 0.93 if name == "sgd" else 0.935
     assert result.test_accuracy >= floor, f"{name}: {result.test_accuracy:.2%}"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window
 from tools.community_report.render import RENDERERS
-from tools.errors import UserError, cli_entry
+from tools.errors import Parser, UserError, cli_entry
 from tools.files import write_text
 from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE
@@ -24,7 +24,7 @@ SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="community-report",
         description="Who contributes, how fast the project answers, and where it depends on "
         "too few people. SOURCE is a local git repository (default: the current directory; "

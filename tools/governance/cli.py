@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tools import identity
-from tools.errors import cli_entry
+from tools.errors import Parser, cli_entry
 from tools.governance import check as checks
 from tools.governance import rename as rename_mod
 from tools.policy import load_events, load_policy
@@ -16,7 +16,7 @@ ROOT_MARKERS = (identity.IDENTITY_FILE, POLICY_FILE.as_posix())
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="governance",
         description="Governance as code: generate CODEOWNERS and MAINTAINERS.md from "
         "governance/policy.yml, check for drift, and rename a fork of the template.",

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tools import identity
-from tools.errors import UserError, cli_entry
+from tools.errors import Parser, UserError, cli_entry
 from tools.files import write_text_atomic
 from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE, default_policy
@@ -22,7 +22,7 @@ MAX_ARTIFACT = 1_000_000  # bytes
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="review-bot",
         description="Review a change with the rules of governance/policy.yml: on your machine "
         "before you push (local), in an untrusted job (analyze), or in a trusted one (publish).",
