@@ -118,6 +118,7 @@ class GitHubClient:
             max_rate_limit_wait=max_rate_limit_wait,
         )
         self.max_rate_limit_wait = max_rate_limit_wait
+        self.retries, self.backoff = retries, backoff
         self.github = Github(
             auth=Auth.Token(token) if token else None,
             base_url=self.api_url,
@@ -252,6 +253,10 @@ class GitHubClient:
                     raise WriteUncertain(type(exc).__name__) from None
                 raise
 
+        return self._counted(what, send)
+
+    def _counted(self, what: str, send) -> Any:
+        """One request through ``_call``, counted whether or not it succeeded."""
         try:
             headers, data = self._call(what, send)
         finally:
@@ -304,19 +309,43 @@ class GitHubClient:
                     return {}, None
                 raise
 
-        try:
-            headers, _ = self._call(what, send)
-        finally:
-            self.requests += 1
-        self._seen({k.lower(): v for k, v in headers.items()})
+        self._counted(what, send)
 
     # --- GraphQL -----------------------------------------------------------------------
 
     def graphql(self, query: str, variables: dict, what: str) -> dict:
-        headers, data = self._call(what, lambda: self.requester.graphql_query(query, variables))
-        self.requests += 1
-        self._seen({k.lower(): v for k, v in headers.items()})
-        return data["data"]
+        """A GraphQL query or an idempotent mutation (minimising twice is harmless). It is sent
+        as a POST, which the retry policy never re-sends after a 5xx, so a 5xx or a lost answer
+        is retried here, with the same backoff."""
+        import time
+
+        def send():
+            try:
+                return self.requester.graphql_query(query, variables)
+            except GithubException as exc:
+                if exc.status >= 500:
+                    raise WriteUncertain(f"{exc.status}") from None
+                raise
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if (
+                    isinstance(exc, requests.exceptions.ConnectionError)
+                    and not isinstance(exc, requests.exceptions.ReadTimeout)
+                    and "Read" not in type(exc).__name__
+                ):
+                    raise
+                raise WriteUncertain(type(exc).__name__) from None
+
+        for attempt in range(self.retries + 1):
+            try:
+                return self._counted(what, send)["data"]
+            except WriteUncertain as exc:
+                if attempt == self.retries:
+                    raise UserError(
+                        f"{what}: {self.api_url} kept failing ({exc}) after every retry; "
+                        "what was fetched is cached; try again later"
+                    ) from None
+                time.sleep(min(self.backoff * 2**attempt, 30))
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         if self.cache is not None:

@@ -139,3 +139,10 @@ def test_a_damaged_row_is_fetched_again(server, tmp_path, capsys):  # noqa: F811
     report, err = _report(server, tmp_path, capsys)
     assert report["issues"]["opened"] == 3 and "Traceback" not in err
     assert not any(e["conditional"] for e in server.log)  # every damaged row fetched anew
+
+
+def test_graphql_5xx_bursts_are_retried_as_reads(server, tmp_path, capsys):  # noqa: F811
+    server.inject("/api/graphql", 502, times=2)
+    report, _ = _report(server, tmp_path, capsys)
+    assert report["pull_requests"]["review_coverage"] == 0.5
+    assert [e["status"] for e in server.requests(path="/api/graphql")] == [502, 502, 200]
