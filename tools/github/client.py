@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -317,7 +318,6 @@ class GitHubClient:
         """A GraphQL query or an idempotent mutation (minimising twice is harmless). It is sent
         as a POST, which the retry policy never re-sends after a 5xx, so a 5xx or a lost answer
         is retried here, with the same backoff."""
-        import time
 
         def send():
             try:
@@ -326,14 +326,8 @@ class GitHubClient:
                 if exc.status >= 500:
                     raise WriteUncertain(f"{exc.status}") from None
                 raise
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                if (
-                    isinstance(exc, requests.exceptions.ConnectionError)
-                    and not isinstance(exc, requests.exceptions.ReadTimeout)
-                    and "Read" not in type(exc).__name__
-                ):
-                    raise
-                raise WriteUncertain(type(exc).__name__) from None
+            except requests.exceptions.ReadTimeout:
+                raise WriteUncertain("read timed out") from None
 
         for attempt in range(self.retries + 1):
             try:
