@@ -161,10 +161,8 @@ def test_a_checkpoint_missing_a_key_is_one_line(checkpoint, tiny_mnist, capsys, 
 
 def test_flipped_bytes_are_refused_not_loaded(checkpoint, tiny_mnist, capsys):
     data = bytearray(checkpoint.read_bytes())
-    flipped = 0
     for offset in range(len(data) // 3, len(data) // 3 + 4096, 512):  # inside the weights
         data[offset] ^= 0x40
-        flipped += 1
     checkpoint.write_bytes(bytes(data))
     args = ["evaluate", "--checkpoint", str(checkpoint), "--data-dir", str(tiny_mnist)]
     assert main(args) == 2
