@@ -19,9 +19,10 @@ SKIP_DIRS = {".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_ca
 class Problem:
     where: str
     message: str
+    warning: bool = False  # reported, but `check` still passes
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{self.where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def repository_files(root: Path) -> list[str]:
@@ -83,7 +84,55 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
                 problems.append(
                     Problem(f"{where}.paths[{j}]", f"{pattern!r} matches no file in the repository")
                 )
+    problems += overridden(policy, files)
+    problems += dead_globs(policy, files)
     return problems
+
+
+def overridden(policy: Policy, files: list[str]) -> list[Problem]:
+    """Area globs that own no file: every file they match is taken by a later CODEOWNERS
+    line of another area (GitHub applies the last match), so their owners are never asked."""
+    out = []
+    for name, area in policy.areas.items():
+        for j, pattern in enumerate(area.paths):
+            hit = [f for f in files if matches(pattern, f)]
+            if hit and not any(name in policy.areas_for(f) for f in hit):
+                taker = policy.areas_for(hit[0])
+                out.append(
+                    Problem(
+                        f"{POLICY_FILE.as_posix()}: areas.{name}.paths[{j}]",
+                        f"{pattern!r} is wholly overridden by a more specific glob of "
+                        f"{', '.join(taker)}: its owners are never code owners of any file",
+                        warning=True,
+                    )
+                )
+    return out
+
+
+def dead_globs(policy: Policy, files: list[str]) -> list[Problem]:
+    """Every other glob the policy holds that matches no file: a typo there silently turns a
+    rule off. A warning, since some (lock files, a changelog) may simply not exist yet."""
+    review = policy.review
+    named = [
+        ("review.tests.when_changed", review.tests.when_changed),
+        ("review.tests.expect_changed", review.tests.expect_changed),
+        ("review.docs.when_changed", review.docs.when_changed),
+        ("review.docs.expect_changed", review.docs.expect_changed),
+        ("review.protected_paths", review.protected_paths),
+        ("review.size.exclude", review.size.exclude),
+    ]
+    out = []
+    for where, patterns in named:
+        for j, pattern in enumerate(patterns):
+            if not any(matches(pattern, f) for f in files):
+                out.append(
+                    Problem(
+                        f"{POLICY_FILE.as_posix()}: {where}[{j}]",
+                        f"{pattern!r} matches no file in the repository",
+                        warning=True,
+                    )
+                )
+    return out
 
 
 def sync(policy: Policy, root: Path) -> list[Path]:

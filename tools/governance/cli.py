@@ -88,13 +88,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if (root / "governance" / "events.yml").is_file():
         load_events(root)
-    problems = checks.check(policy, root)
-    for problem in problems:
+    found = checks.check(policy, root)
+    for problem in found:
         print(problem)
+    problems = [p for p in found if not p.warning]
+    warnings = len(found) - len(problems)
+    tail = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
     if problems:
-        print(f"governance check: {len(problems)} problem{'s' if len(problems) > 1 else ''}")
+        print(f"governance check: {len(problems)} problem{'s' if len(problems) > 1 else ''}{tail}")
         return 1
-    print("governance check: the policy, CODEOWNERS, MAINTAINERS.md and the tree agree")
+    print(f"governance check: the policy, CODEOWNERS, MAINTAINERS.md and the tree agree{tail}")
     return 0
 
 

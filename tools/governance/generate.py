@@ -5,7 +5,6 @@ Pure functions of the policy: the same policy always gives the same bytes.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from tools.policy import Person, Policy
@@ -26,28 +25,23 @@ def eligible_owners(policy: Policy, area: str) -> list[Person]:
     return [p for p in policy.owners(area) if any(p.has(r) for r in OWNER_ROLES)]
 
 
-def _specificity(pattern: str) -> tuple[int, int]:
-    literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
-    return (literal.count("/"), len(literal))
-
-
 def codeowners(policy: Policy) -> str:
-    owners: dict[str, list[str]] = {}
-    for name, area in policy.areas.items():  # a glob listed by two areas gets both's owners
-        logins = [f"@{p.login}" for p in eligible_owners(policy, name)]
-        for pattern in area.paths:
-            merged = owners.setdefault(pattern, [])
-            merged += [login for login in logins if login not in merged]
     lines = [
         "# Generated from governance/policy.yml by `governance sync`: edit the policy, not this.",
-        "# GitHub applies the last matching line, so broader patterns come first.",
+        "# GitHub applies the last matching line, so broader patterns come first; the review",
+        "# bot and the community report give each path the areas of that same line.",
         "",
         "# Fallback: the active maintainers.",
         "* " + " ".join(f"@{p.login}" for p in policy.active("maintainer")),
     ]
-    for pattern in sorted(owners, key=_specificity):
-        if owners[pattern]:
-            lines.append(f"/{pattern} {' '.join(owners[pattern])}")
+    for pattern, areas in policy.ownership_lines:
+        owners: list[str] = []
+        for name in areas:
+            owners += [f"@{p.login}" for p in eligible_owners(policy, name)]
+            owners += [f"@{team}" for team in policy.areas[name].teams]
+        owners = list(dict.fromkeys(owners))
+        if owners:
+            lines.append(f"/{pattern} {' '.join(owners)}")
     return "\n".join(lines) + "\n"
 
 

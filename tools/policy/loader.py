@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -134,6 +135,8 @@ def field_path(loc: tuple) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif isinstance(part, str) and not part.startswith(("function-", "function_")):
+            if not re.fullmatch(r"[\w .@/+-]+", part):
+                part = repr(part)  # a key with a line break or a control character
             out += f".{part}" if out else part
     return out or "(top level)"
 
@@ -192,4 +195,5 @@ def validate(model: type[M], data: Any, path: Path) -> M:
         first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         more = exc.error_count() - 1
         tail = f" ({more} more error{'s' if more > 1 else ''} after this one)" if more else ""
-        raise UserError(f"{path}: {_describe(first, model)}{tail}") from None
+        message = " ".join(f"{_describe(first, model)}{tail}".split())
+        raise UserError(f"{path}: {message}") from None

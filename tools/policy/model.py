@@ -20,7 +20,10 @@ Role = Literal["contributor", "triager", "reviewer", "maintainer", "steering"]
 Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")]
 BotLogin = Annotated[str, Field(min_length=1)]
 Name = Annotated[str, Field(min_length=1)]
-Glob = Annotated[str, Field(min_length=1, pattern=r"^[^/\s].*$")]
+# No whitespace: CODEOWNERS cannot hold it (write ? for a space), and none at the start: "/"
+# would anchor differently in CODEOWNERS than here.
+Glob = Annotated[str, Field(min_length=1, pattern=r"^[^/\s]\S*$")]
+Team = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]
 Hours = Annotated[int, Field(gt=0)]
 Days = Annotated[int, Field(gt=0)]
@@ -47,6 +50,7 @@ class Person(Strict):
 class Area(Strict):
     description: Name
     paths: Annotated[list[Glob], Field(min_length=1)]
+    teams: list[Team] = []  # GitHub teams (org/team) that are code owners too
 
 
 class Approvals(Strict):
@@ -162,6 +166,19 @@ class Stale(Strict):
     exempt_labels: list[str] = []
 
 
+class Repository(Strict):
+    """Settings ``governance apply`` keeps on GitHub."""
+
+    merge_methods: Annotated[
+        list[Literal["merge", "squash", "rebase"]], Field(min_length=1)
+    ] = ["squash", "merge"]
+    delete_branch_on_merge: bool = True
+    discussions: bool = True
+    dismiss_stale_approvals: bool = True
+    require_code_owner_review: bool = True
+    block_force_pushes: bool = True
+
+
 class Label(Strict):
     name: Name
     color: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{6}$")]
@@ -176,6 +193,7 @@ class Policy(Strict):
     responsiveness: Responsiveness = Responsiveness()
     stale: Stale = Stale()
     labels: list[Label] = []
+    repository: Repository = Repository()
     bots: list[BotLogin] = []
     public_email_domains: list[Domain] = []
 
@@ -233,10 +251,26 @@ class Policy(Strict):
         """Active people who list the area (whatever their role; `check` flags the wrong ones)."""
         return [p for p in self.people if p.active and area in p.areas]
 
+    @cached_property
+    def ownership_lines(self) -> list[tuple[str, list[str]]]:
+        """(glob, areas) in CODEOWNERS order: broader globs first, so that GitHub's rule —
+        the last matching line wins — gives each path its most specific glob. A glob that
+        two areas list belongs to both."""
+        owners: dict[str, list[str]] = {}
+        for name, area in self.areas.items():
+            for pattern in area.paths:
+                owners.setdefault(pattern, [])
+                if name not in owners[pattern]:
+                    owners[pattern].append(name)
+        return [(p, owners[p]) for p in sorted(owners, key=specificity)]
+
     def areas_for(self, path: str) -> list[str]:
-        return [
-            name for name, area in self.areas.items() if any(matches(g, path) for g in area.paths)
-        ]
+        """The areas that own ``path``: those of the last matching glob in CODEOWNERS order —
+        the same answer GitHub gives for code owners (docs: The policy file, Areas)."""
+        for pattern, areas in reversed(self.ownership_lines):
+            if matches(pattern, path):
+                return list(areas)
+        return []
 
     def is_bot(self, login: str, user_type: str | None = None) -> bool:
         return (
@@ -252,6 +286,12 @@ class Policy(Strict):
 
 # Names the zone database holds that are not places: the machine's own zone, placeholders.
 NOT_PLACES = re.compile(r"^(?:localtime|Factory|posixrules|posix/.*|right/.*)$")
+
+
+def specificity(pattern: str) -> tuple[int, int]:
+    """How specific a glob is: the slashes and length of its literal prefix."""
+    literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+    return (literal.count("/"), len(literal))
 
 
 def check_timezone(value: str) -> str:
