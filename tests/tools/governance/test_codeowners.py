@@ -13,7 +13,8 @@ from tools.policy.model import Policy, load_policy
 PEOPLE = [
     {"login": "ana", "name": "Ana", "roles": ["maintainer"], "areas": ["tools", "gov"],
      "since": "2024-01-01"},
-    {"login": "ben", "name": "Ben", "roles": ["reviewer"], "areas": ["tools"], "since": "2024-01-01"},
+    {"login": "ben", "name": "Ben", "roles": ["reviewer"], "areas": ["tools"],
+     "since": "2024-01-01"},
     {"login": "cy", "name": "Cy", "roles": ["maintainer"], "areas": ["gov"], "since": "2024-01-01"},
 ]  # fmt: skip
 
@@ -57,11 +58,12 @@ def _root_with(files):
 
 
 def test_dead_globs_anywhere_in_the_policy_are_warned():
-    p = Policy.model_validate(
-        {"version": 1, "people": PEOPLE, "areas": {"tools": {"description": "t", "paths": ["tools/**"]},
-                                                  "gov": {"description": "g", "paths": ["tools/g/**"]}},
-         "review": {"protected_paths": ["tolls/**"], "tests": {"when_changed": ["srcc/**"]}}}
-    )  # fmt: skip
+    areas = {
+        "tools": {"description": "t", "paths": ["tools/**"]},
+        "gov": {"description": "g", "paths": ["tools/g/**"]},
+    }
+    review = {"protected_paths": ["tolls/**"], "tests": {"when_changed": ["srcc/**"]}}
+    p = Policy.model_validate({"version": 1, "people": PEOPLE, "areas": areas, "review": review})
     files = ["tools/a.py", "tools/g/b.py"]
     found = [str(x) for x in check(p, _root_with(files), files) if x.warning]
     assert any("review.protected_paths[0]: warning: 'tolls/**' matches no file" in f for f in found)
