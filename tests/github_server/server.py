@@ -46,6 +46,17 @@ class FakeRepo:
     pulls: dict[int, dict] = field(default_factory=dict)
     check_runs: list[dict] = field(default_factory=list)
     minimized: set[str] = field(default_factory=set)
+    settings: dict = field(
+        default_factory=lambda: {
+            "delete_branch_on_merge": False,
+            "allow_merge_commit": True,
+            "allow_squash_merge": True,
+            "allow_rebase_merge": True,
+            "has_discussions": False,
+        }
+    )
+    labels: list[dict] = field(default_factory=list)  # the repository's label set
+    rulesets: list[dict] = field(default_factory=list)
     version: int = 0  # bumped by every change, so the server's sorted views stay true
     _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
 
@@ -222,9 +233,10 @@ class GitHubServer:
         *,
         after: bool = False,
         method: str | None = None,
+        message: str | None = None,
         **headers,
     ) -> None:
-        message = {
+        message = message or {
             403: "You have exceeded a secondary rate limit. Please wait a few minutes.",
             429: "Too many requests",
         }.get(status, "Server Error")
@@ -393,6 +405,9 @@ class GitHubServer:
         if repo is None:
             return None
         body = json.loads(raw) if raw else {}
+        answer = self._governance(repo, method, rest, query, body, path)
+        if answer is not None:
+            return answer
         unprocessable = (422, {"message": "Unprocessable Entity", "errors": []}, {})
         too_long = (
             422,
@@ -505,6 +520,108 @@ class GitHubServer:
             return 200, {k: v for k, v in run.items() if k != "annotations"}, {}
         return None
 
+    def _governance(self, repo: FakeRepo, method: str, rest: str, query: dict, body: dict,
+                    path: str):  # fmt: skip
+        """Repository settings, labels and rulesets, in GitHub's shapes."""
+        from urllib.parse import unquote
+
+        invalid = (422, {"message": "Validation Failed", "errors": []}, {})
+        if rest == "" and method == "PATCH":
+            unknown = set(body) - set(repo.settings)
+            if unknown:
+                return invalid
+            repo.settings.update(body)
+            return 200, self._repo_json(repo), {}
+        if rest == "/labels":
+            if method == "GET":
+                return self._paginate(path, query, repo.labels)
+            if method == "POST":
+                if any(x["name"].lower() == body.get("name", "").lower() for x in repo.labels):
+                    return 422, {"message": "Validation Failed",
+                                 "errors": [{"code": "already_exists"}]}, {}  # fmt: skip
+                label = {"id": 100 + len(repo.labels), "name": body["name"],
+                         "color": body.get("color", "ededed"),
+                         "description": body.get("description") or None, "default": False}  # fmt: skip
+                repo.labels.append(label)
+                return 201, label, {}
+        m = re.match(r"^/labels/(.+)$", rest)
+        if m:
+            name = unquote(m.group(1)).lower()
+            label = next((x for x in repo.labels if x["name"].lower() == name), None)
+            if label is None:
+                return 404, {"message": "Not Found"}, {}
+            if method == "GET":
+                return 200, label, {}
+            if method == "PATCH":
+                label["name"] = body.get("new_name", label["name"])
+                label["color"] = body.get("color", label["color"])
+                label["description"] = body.get("description", label["description"])
+                return 200, label, {}
+            if method == "DELETE":
+                repo.labels.remove(label)
+                return 204, None, {}
+        if rest == "/rulesets":
+            if method == "GET":
+                summary = [
+                    {
+                        k: r[k]
+                        for k in ("id", "name", "target", "source_type", "source", "enforcement")
+                    }  # fmt: skip
+                    for r in repo.rulesets
+                ]
+                return 200, summary, {}
+            if method == "POST":
+                if any(r["name"] == body.get("name") for r in repo.rulesets):
+                    return invalid
+                ruleset = self._ruleset(repo, 900 + len(repo.rulesets), body)
+                repo.rulesets.append(ruleset)
+                return 201, ruleset, {}
+        m = re.match(r"^/rulesets/(\d+)$", rest)
+        if m:
+            ruleset = next((r for r in repo.rulesets if r["id"] == int(m.group(1))), None)
+            if ruleset is None:
+                return 404, {"message": "Not Found"}, {}
+            if method == "GET":
+                return 200, ruleset, {}
+            if method == "PUT":
+                ruleset.update(self._ruleset(repo, ruleset["id"], {**ruleset, **body}))
+                return 200, ruleset, {}
+        return None
+
+    @staticmethod
+    def _ruleset(repo: FakeRepo, ident: int, body: dict) -> dict:
+        """A ruleset as GitHub returns it: with parameters of its own filled in."""
+        rules = []
+        for rule in body.get("rules", []):
+            rule = json.loads(json.dumps(rule))
+            if rule["type"] == "pull_request":
+                rule["parameters"] = {"required_reviewers": [], "allowed_merge_methods":
+                                      ["merge", "squash", "rebase"], **rule["parameters"]}  # fmt: skip
+            rules.append(rule)
+        return {
+            "id": ident,
+            "name": body["name"],
+            "target": body.get("target", "branch"),
+            "source_type": "Repository",
+            "source": repo.full_name,
+            "enforcement": body.get("enforcement", "disabled"),
+            "conditions": body.get("conditions"),
+            "rules": rules,
+            "bypass_actors": body.get("bypass_actors", []),
+        }
+
+    def _repo_json(self, repo: FakeRepo) -> dict:
+        return {
+            "id": 1,
+            "name": repo.name,
+            "full_name": repo.full_name,
+            "private": False,
+            "fork": False,
+            "owner": user(repo.owner),
+            "default_branch": "main",
+            **repo.settings,
+        }
+
     def _review(self, repo: FakeRepo, pr: dict, body: dict):
         """POST a review: like GitHub, refuse (422) a comment on a line outside the diff."""
         from tools.review_bot.facts import ChangedFile
@@ -562,18 +679,7 @@ class GitHubServer:
         if repo is None or method != "GET":
             return not_found
         if rest == "":
-            return (
-                200,
-                {
-                    "id": 1,
-                    "name": repo.name,
-                    "full_name": repo.full_name,
-                    "private": False,
-                    "owner": user(repo.owner),
-                    "default_branch": "main",
-                },
-                {},
-            )
+            return 200, self._repo_json(repo), {}
         lists = {
             "/issues": repo.issues,
             "/issues/comments": repo.comments,

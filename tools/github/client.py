@@ -40,6 +40,11 @@ _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 UNSAFE = frozenset({"POST", "PATCH"})
 
 
+class Forbidden(UserError):
+    """403 that is not a rate limit: the token lacks a permission. Callers that know which
+    permission the request needs catch it and say so."""
+
+
 class RetryAfterTooLong(Exception):
     def __init__(self, seconds: float):
         super().__init__(seconds)
@@ -162,6 +167,8 @@ class GitHubClient:
             )
         if status == 403 and "rate limit" in message.lower():
             return UserError(f"{self.api_url}: rate limit exceeded ({message}); try again later")
+        if status == 403:
+            return Forbidden(f"{what}: GitHub refused (403 {message})".rstrip())
         return UserError(f"{what}: GitHub answered {status} {message}".rstrip())
 
     def _call(self, what: str, fn):

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tools import identity
-from tools.errors import Parser, cli_entry
+from tools.errors import Parser, UserError, cli_entry
 from tools.governance import check as checks
 from tools.governance import rename as rename_mod
 from tools.policy import load_events, load_policy
@@ -44,6 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
         "without an owner, a path glob that matches no file. Exit 1 when any is found.",
     )
 
+    a = sub.add_parser(
+        "apply",
+        help="make GitHub enforce the policy: labels, a default-branch ruleset, settings",
+        description="Compare what GitHub has with what governance/policy.yml wants — labels "
+        "(the policy's and the review bot's size labels), a ruleset for the default branch "
+        "(required approvals, code-owner review, required checks, stale approvals dismissed, "
+        "no force pushes or deletion) and repository settings (merge methods, delete branch "
+        "on merge, Discussions) — and print the plan. --apply makes the changes; --check "
+        "exits 1 when anything differs. Needs a repository admin's token.",
+    )
+    a.add_argument("repository", nargs="?", help="OWNER/REPO (default: identity.toml's repository)")
+    mode = a.add_mutually_exclusive_group()
+    mode.add_argument("--apply", action="store_true", help="make the changes")
+    mode.add_argument("--check", action="store_true", help="exit 1 when GitHub differs")
+    a.add_argument("--prune", action="store_true", help="also delete labels not in the policy")
+    a.add_argument("--token-env", default="GITHUB_TOKEN", help="default: GITHUB_TOKEN")
+    a.add_argument("--api-url", default="https://api.github.com")
+
     p = sub.add_parser(
         "rename",
         help="turn this fork into another project",
@@ -56,6 +74,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--description", help="one line (default: keep the current one)")
     p.add_argument("--copyright", help="copyright holder (default: 'The NAME authors')")
     return parser
+
+
+def cmd_apply(args, root: Path, policy) -> int:
+    import os
+    import re
+
+    from tools.github import GitHubClient
+    from tools.governance import apply as gh_apply
+
+    repo = args.repository or identity.load(root).repository
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}", repo):
+        raise UserError(f"{repo!r}: not OWNER/REPO")
+    token = os.environ.get(args.token_env)
+    if not token:
+        raise UserError(
+            f"${args.token_env} is empty; apply reads and changes repository settings, which "
+            "needs a repository admin's token (see the docs: Set up your fork on GitHub)"
+        )
+    client = GitHubClient(token, args.api_url, token_env=args.token_env)
+    try:
+        current = gh_apply.read_state(client, repo)
+        wanted = gh_apply.desired(policy)
+        changes = gh_apply.plan(current, wanted, prune=args.prune)
+        unmanaged = [] if args.prune else gh_apply.unmanaged_labels(current, wanted)
+        print(gh_apply.render(repo, changes, unmanaged), end="")
+        reads = client.requests
+        if args.apply and changes:
+            writes = gh_apply.execute(client, repo, changes, current, wanted)
+            print(f"applied: {writes} writes ({reads} reads)")
+        elif not args.apply and changes:
+            print("plan only: run with --apply to make these changes")
+    finally:
+        client.close()
+    return 1 if args.check and changes else 0
 
 
 @cli_entry
@@ -78,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
 
     root = args.root or identity.find_root(markers=ROOT_MARKERS)
     policy = load_policy(root)
+    if args.command == "apply":
+        return cmd_apply(args, root, policy)
     if args.command == "sync":
         written = checks.sync(policy, root)
         for rel in written:

@@ -169,9 +169,10 @@ class Stale(Strict):
 class Repository(Strict):
     """Settings ``governance apply`` keeps on GitHub."""
 
-    merge_methods: Annotated[
-        list[Literal["merge", "squash", "rebase"]], Field(min_length=1)
-    ] = ["squash", "merge"]
+    merge_methods: Annotated[list[Literal["merge", "squash", "rebase"]], Field(min_length=1)] = [
+        "squash",
+        "merge",
+    ]
     delete_branch_on_merge: bool = True
     discussions: bool = True
     dismiss_stale_approvals: bool = True
