@@ -539,9 +539,13 @@ class GitHubServer:
                 if any(x["name"].lower() == body.get("name", "").lower() for x in repo.labels):
                     return 422, {"message": "Validation Failed",
                                  "errors": [{"code": "already_exists"}]}, {}  # fmt: skip
-                label = {"id": 100 + len(repo.labels), "name": body["name"],
-                         "color": body.get("color", "ededed"),
-                         "description": body.get("description") or None, "default": False}  # fmt: skip
+                label = {
+                    "id": 100 + len(repo.labels),
+                    "name": body["name"],
+                    "color": body.get("color", "ededed"),
+                    "description": body.get("description") or None,
+                    "default": False,
+                }
                 repo.labels.append(label)
                 return 201, label, {}
         m = re.match(r"^/labels/(.+)$", rest)
@@ -566,7 +570,7 @@ class GitHubServer:
                     {
                         k: r[k]
                         for k in ("id", "name", "target", "source_type", "source", "enforcement")
-                    }  # fmt: skip
+                    }
                     for r in repo.rulesets
                 ]
                 return 200, summary, {}
@@ -595,8 +599,8 @@ class GitHubServer:
         for rule in body.get("rules", []):
             rule = json.loads(json.dumps(rule))
             if rule["type"] == "pull_request":
-                rule["parameters"] = {"required_reviewers": [], "allowed_merge_methods":
-                                      ["merge", "squash", "rebase"], **rule["parameters"]}  # fmt: skip
+                extra = {"required_reviewers": [], "allowed_merge_methods": ["merge", "squash"]}
+                rule["parameters"] = {**extra, **rule["parameters"]}
             rules.append(rule)
         return {
             "id": ident,

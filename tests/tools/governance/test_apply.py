@@ -7,9 +7,9 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.github_server import GitHubServer
+from tools.github import GitHubClient
 from tools.governance.apply import RULESET_NAME, desired, plan, read_state
 from tools.governance.cli import main
-from tools.github import GitHubClient
 from tools.policy import load_policy
 
 TOKEN = "admin-token"
@@ -83,7 +83,7 @@ def test_rules_added_by_hand_are_kept(server, capsys):
     repo = server.repos["acme/widgets"]
     repo.rulesets[0]["rules"].append({"type": "required_signatures"})
     repo.rulesets[0]["rules"][0]["parameters"]["required_approving_review_count"] = 0
-    code, out, _ = _run(server, capsys, "--apply")
+    _code, out, _ = _run(server, capsys, "--apply")
     assert "required_approving_review_count" in out
     types = [r["type"] for r in repo.rulesets[0]["rules"]]
     assert "required_signatures" in types and len(repo.rulesets) == 1
