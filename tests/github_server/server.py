@@ -431,6 +431,18 @@ class GitHubServer:
                 return self._paginate(path, query, items)
             if method == "POST" and part == "/reviews":
                 return self._review(repo, pr, body) or unprocessable
+            if method == "GET" and part == "/reviews":  # REST shape of the stored reviews
+                rest_reviews = [
+                    {
+                        "id": 8000 + i,
+                        "user": user(r["author"]["login"]),
+                        "state": r["state"],
+                        "submitted_at": r["submittedAt"],
+                        "commit_id": pr["head"]["sha"],
+                    }
+                    for i, r in enumerate(repo.reviews.get(pr["number"], []))
+                ]
+                return self._paginate(path, query, rest_reviews)
         if rest == "/pulls" and method == "GET":
             state = query.get("state", ["open"])[0]
             items = [

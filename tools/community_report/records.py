@@ -60,6 +60,7 @@ class Comment:
     author: str
     author_is_bot: bool
     created_at: datetime
+    nudge: bool = False  # carries the hidden marker of a nudge (``governance nudge``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 from pathlib import Path
 
 from tools import identity
@@ -62,6 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--token-env", default="GITHUB_TOKEN", help="default: GITHUB_TOKEN")
     a.add_argument("--api-url", default="https://api.github.com")
 
+    n = sub.add_parser(
+        "nudge",
+        help="remind open items nobody has answered within stale.nudge_after_days",
+        description="Read the repository's open issues and pull requests, and post one "
+        "reminder on each where the maintainers owe a reply, or where someone answered the "
+        "author and the author is silent, for longer than the policy's "
+        "stale.nudge_after_days — skipping exempt labels and items reminded within that "
+        "time. Prints what it would post; --post posts. Never closes anything.",
+    )
+    n.add_argument("repository", nargs="?", help="OWNER/REPO (default: identity.toml's)")
+    n.add_argument("--post", action="store_true", help="post the reminders (default: dry run)")
+    n.add_argument(
+        "--bot-login",
+        default="github-actions[bot]",
+        help="the account the token posts as (default: github-actions[bot])",
+    )
+    n.add_argument("--token-env", default="GITHUB_TOKEN", help="default: GITHUB_TOKEN")
+    n.add_argument("--api-url", default="https://api.github.com")
+    n.add_argument("--cache-dir", type=Path, help="default: the user's cache directory")
+
     p = sub.add_parser(
         "rename",
         help="turn this fork into another project",
@@ -76,16 +98,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def cmd_apply(args, root: Path, policy) -> int:
-    import os
-    import re
-
-    from tools.github import GitHubClient
-    from tools.governance import apply as gh_apply
-
+def _repository(args, root: Path) -> str:
     repo = args.repository or identity.load(root).repository
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}", repo):
         raise UserError(f"{repo!r}: not OWNER/REPO")
+    return repo
+
+
+def cmd_nudge(args, root: Path, policy) -> int:
+    from datetime import UTC, datetime
+
+    from tools.community_report.sources import github as gh_source
+    from tools.github import GitHubClient
+    from tools.governance import nudge
+
+    repo = _repository(args, root)
+    token = os.environ.get(args.token_env)
+    if args.post and not token:
+        raise UserError(f"${args.token_env} is empty; --post needs a token that can comment")
+    now = datetime.now(UTC)
+    client = GitHubClient(
+        token, args.api_url, args.cache_dir or gh_source.default_cache_dir(),
+        token_env=args.token_env,
+    )  # fmt: skip
+    try:
+        activity = gh_source.read(repo, token, token_env=args.token_env, client=client,
+                                  policy=policy)  # fmt: skip
+        chosen = nudge.choose(activity, now, policy, args.bot_login)
+        print(nudge.render(repo, chosen, args.post), end="")
+        if args.post and chosen:
+            nudge.post(client, repo, chosen, args.bot_login, now)
+            print(f"posted {len(chosen)} ({client.requests} API requests)")
+    finally:
+        client.close()
+    return 0
+
+
+def cmd_apply(args, root: Path, policy) -> int:
+    from tools.github import GitHubClient
+    from tools.governance import apply as gh_apply
+
+    repo = _repository(args, root)
     token = os.environ.get(args.token_env)
     if not token:
         raise UserError(
@@ -132,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     policy = load_policy(root)
     if args.command == "apply":
         return cmd_apply(args, root, policy)
+    if args.command == "nudge":
+        return cmd_nudge(args, root, policy)
     if args.command == "sync":
         written = checks.sync(policy, root)
         for rel in written:

@@ -22,6 +22,7 @@ REVIEWS_QUERY = """query Reviews($owner: String!, $name: String!) {
 %s
   }
 }"""
+NUDGE_MARKER = "<!-- governance:nudge -->"
 REVIEW_NODES = "nodes { author { login __typename } state submittedAt } "
 REVIEW_PAGE = "pageInfo { hasNextPage endCursor }"
 REVIEW_FIELDS = f"number updatedAt reviews(first: 100) {{ totalCount {REVIEW_NODES}{REVIEW_PAGE} }}"
@@ -109,6 +110,7 @@ def read(
                         author=login.lower(),
                         author_is_bot=is_bot(login, kind),
                         created_at=_time(raw["created_at"]),
+                        nudge=NUDGE_MARKER in (raw.get("body") or ""),
                     )
                 )
                 activity.names.setdefault(login.lower(), login)

@@ -26,6 +26,7 @@ from tools.github import GitHubClient
 from tools.policy import Policy
 from tools.review_bot.facts import ChangedFile
 from tools.review_bot.findings import Finding, Outcome
+from tools.review_bot.rules import approvals as approval_rule
 from tools.review_bot.rules.checks import choose_reviewers
 from tools.review_bot.untrusted import neutral, neutral_code
 
@@ -33,6 +34,7 @@ MARKER = "<!-- review-bot:summary -->"
 STATE = re.compile(r"<!-- review-bot:state (\{.*?\}) -->", re.DOTALL)
 FP = re.compile(r"<!-- review-bot:fp=([0-9a-f]{16}) -->")
 CHECK_NAME = "review-bot"
+APPROVALS_NAME = "approvals"  # per-area approval counts (a ruleset cannot express them)
 BOT_LOGIN = "github-actions[bot]"  # who posts with the workflow's GITHUB_TOKEN
 BATCH = 50  # annotations per check-run request: GitHub's limit
 MAX_INLINE = 30  # inline comments per head; the rest stay in the check run and summary
@@ -54,6 +56,12 @@ class _CheckState(BaseModel):
     id: Annotated[int, Field(ge=1)]
 
 
+class _ApprovalState(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+    head: Sha
+    digest: Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]
+
+
 class _State(BaseModel):
     """What the summary remembers between runs. Read back from a comment anyone with write
     access could have edited, so it is validated like any other input."""
@@ -64,6 +72,7 @@ class _State(BaseModel):
     inline: Annotated[list[Fingerprint], Field(max_length=5000)] = []
     resolved: dict[Fingerprint, Annotated[str, Field(max_length=500)]] = {}
     check: _CheckState | None = None
+    approvals: _ApprovalState | None = None
 
 
 def _where(f: Finding) -> str:
@@ -362,6 +371,25 @@ def publish(
         state["check"] = _check_run(client, base, head_sha, outcome, findings, digest, what)
         posted.append(f"check run with {sum(1 for f in findings if f.path)} annotations")
 
+    state["approvals"] = old.get("approvals")
+    if approval_rule.applies(list(files), policy):
+        reviews = [
+            {
+                "login": (r.get("user") or {}).get("login") or "ghost",
+                "state": r.get("state"),
+                "submitted_at": r.get("submitted_at"),
+            }
+            for page in client.pages(f"{base}/pulls/{n}/reviews", None, what)
+            for r in page.data or ()
+        ]
+        result = approval_rule.approvals(list(files), reviews, policy, pr["user"]["login"])
+        conclusion, title, text = approval_rule.summary(result)
+        seen = hashlib.sha1(f"{conclusion}|{text}".encode()).hexdigest()[:16]
+        if state["approvals"] != {"head": head_sha, "digest": seen}:
+            _approvals_run(client, base, head_sha, conclusion, title, text, seen, what)
+            state["approvals"] = {"head": head_sha, "digest": seen}
+            posted.append(f"approvals check ({conclusion})")
+
     body = fitted_summary(outcome, findings, state, docs_url, resolved, dropped)
 
     def summary_posted():
@@ -394,6 +422,30 @@ def publish(
         posted.append(f"replacing {', '.join(stale)}")
     done = "; ".join(posted) if posted else "nothing new to post"
     return f"{what}: {done} ({client.requests} API requests)"
+
+
+def _approvals_run(client: GitHubClient, base: str, head_sha: str, conclusion: str, title: str,
+                   text: str, seen: str, what: str) -> None:  # fmt: skip
+    external_id = f"{head_sha[:12]}-{seen}"
+
+    def existing():
+        url = client.url(f"{base}/commits/{head_sha}/check-runs", {"check_name": APPROVALS_NAME})
+        runs = (client.get(url, what).data or {}).get("check_runs", [])
+        return next((r for r in runs if r.get("external_id") == external_id), None)
+
+    client.post(
+        f"{base}/check-runs",
+        {
+            "name": APPROVALS_NAME,
+            "head_sha": head_sha,
+            "external_id": external_id,
+            "status": "completed",
+            "conclusion": conclusion,
+            "output": {"title": title, "summary": text},
+        },
+        what,
+        find=existing,
+    )
 
 
 def _quote(label: str) -> str:

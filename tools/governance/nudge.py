@@ -1,0 +1,98 @@
+"""``governance nudge``: one reminder on open items nobody has answered in time.
+
+Source (the community report's GitHub source: issues, pull requests, comments, reviews) →
+``who_owes`` (the community report's metric: who owes the next reply, for how long) →
+``choose`` (pure: which items get a nudge, and what it says) → ``post``.
+
+A nudge goes only where the maintainers owe the reply, or where a maintainer (anyone but the
+author) answered last and the author is silent; never on an item with an exempt label; at most
+once per ``stale.nudge_after_days`` per item (the bot's earlier nudges carry a hidden marker).
+Nothing is ever closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tools.community_report.metrics.github import who_owes
+from tools.community_report.records import Activity
+from tools.community_report.sources.github import NUDGE_MARKER
+from tools.github import GitHubClient
+from tools.policy import Policy
+
+
+@dataclass(frozen=True)
+class Nudge:
+    number: int
+    kind: str  # "issue" or "pull_request"
+    owes: str  # "maintainers" or "author"
+    waiting_days: float
+    body: str
+
+
+def choose(activity: Activity, now: datetime, policy: Policy, bot_login: str) -> list[Nudge]:
+    days = policy.stale.nudge_after_days
+    since = now - timedelta(days=days)
+    recent = {
+        c.number
+        for c in activity.comments
+        if c.nudge and c.author == bot_login.lower() and c.created_at >= since
+    }
+    authors = {i.number: i.author for i in activity.issues}
+    out = []
+    for row in who_owes(activity, now, policy):
+        if not row["nudge"] or row["number"] in recent:
+            continue
+        what = "pull request" if row["kind"] == "pull_request" else "issue"
+        waited = int(row["waiting_days"])
+        if row["owes"] == "maintainers":
+            text = (
+                f"This {what} has waited {waited} days for a reply from the maintainers. "
+                "A maintainer will look at it; if it is blocked on something, a label saying "
+                "so stops these reminders."
+            )
+        else:
+            author = authors[row["number"]]
+            text = (
+                f"@{author}, the last reply here, {waited} days ago, is waiting for your answer. "
+                "If you have moved on, say so and someone else can pick this up."
+            )
+        out.append(Nudge(row["number"], row["kind"], row["owes"], row["waiting_days"],
+                         f"{text}\n\n{NUDGE_MARKER}"))  # fmt: skip
+    return out
+
+
+def render(repo: str, nudges: list[Nudge], posting: bool) -> str:
+    if not nudges:
+        return f"{repo}: nothing is waiting past its nudge; no reminder to post\n"
+    verb = "posting" if posting else "would post (dry run; --post posts them)"
+    lines = [f"{repo}: {verb} {len(nudges)} reminder{'s' if len(nudges) != 1 else ''}"]
+    for n in nudges:
+        lines.append(f"  #{n.number} ({n.kind}, {n.owes} owe a reply, {n.waiting_days:g} days)")
+    return "\n".join(lines) + "\n"
+
+
+def post(client: GitHubClient, repo: str, nudges: list[Nudge], bot_login: str,
+         now: datetime) -> int:  # fmt: skip
+    """Post each nudge; after a lost answer, look for it before posting again."""
+    for n in nudges:
+        path = f"repos/{repo}/issues/{n.number}/comments"
+
+        def posted(path=path):
+            for page in client.pages(path, None, repo):
+                for c in page.data or ():
+                    login = ((c.get("user") or {}).get("login") or "").lower()
+                    when = datetime.fromisoformat(
+                        (c.get("created_at") or "").replace("Z", "+00:00")
+                    )
+                    if (
+                        login == bot_login.lower()
+                        and NUDGE_MARKER in (c.get("body") or "")
+                        and when >= now - timedelta(hours=1)
+                    ):
+                        return c
+            return None
+
+        client.post(path, {"body": n.body}, repo, find=posted)
+    return len(nudges)
