@@ -58,6 +58,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m reference_model bench --data-dir "$(DATA_DIR)" --json bench-reference-model.json
 	$(BIN)/python -m benchmarks.community_report --json bench-community-report.json
 	$(BIN)/python -m benchmarks.review_bot --json bench-review-bot.json
+	$(BIN)/python -m benchmarks.governance --json bench-governance.json
 
 docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

@@ -3,7 +3,7 @@
 1. engine: the local diff of 1,000 changed files through every rule, ruff's own time shown
    apart (the target excludes it);
 2. publishing to the local GitHub-compatible server: requests against the budget
-   6 + ⌈files/100⌉ + ⌈annotations/50⌉, and duplicates after three runs (must be none).
+   8 + ⌈files/100⌉ + ⌈annotations/50⌉, and duplicates after three runs (must be none).
 """
 
 from __future__ import annotations
