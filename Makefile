@@ -1,4 +1,4 @@
-# Guildkit: `make demo` and `make test` are the two commands a fresh clone needs.
+# `make demo` and `make test` are the two commands a fresh clone needs.
 # Everything is installed into .venv; nothing outside the checkout is touched.
 
 PYTHON ?= python3
@@ -12,7 +12,8 @@ TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
 # The MNIST root for `make bench`: the shared 5k/10k split where a checkout has it, else data/.
 DATA_DIR ?= $(firstword $(wildcard ../shared/datasets/mnist-5k) data)
 
-# Identity for `make rename` (see identity.toml); e.g. make rename NAME=Acme REPO=acme/acme
+# Identity for `make rename`, e.g. make rename NAME=Acme REPO=acme/acme; without them, the
+# identity.toml you edited is applied.
 NAME ?=
 REPO ?=
 
@@ -67,7 +68,7 @@ serve-docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 rename: $(VENV)/.base
-	$(BIN)/governance rename --name "$(NAME)" --repository "$(REPO)"
+	$(BIN)/governance rename $(if $(NAME),--name "$(NAME)" --repository "$(REPO)",)
 
 clean:
 	rm -rf site build *.egg-info .pytest_cache community-report.html

@@ -1,4 +1,4 @@
-"""Guildkit's reference model: the MNIST MLP 784→500→10 and a fast, GPU-aware training loop.
+"""The reference model: the MNIST MLP 784→500→10 and a fast, GPU-aware training loop.
 
 Read top to bottom: model.py, data.py, optim.py, train.py, dist.py, bench.py, __main__.py.
 """

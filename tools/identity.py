@@ -85,7 +85,7 @@ def load(root: Path | None = None) -> Identity:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UserError(f"{path}: file not found; every Guildkit checkout has one") from None
+        raise UserError(f"{path}: file not found; every checkout of this project has one") from None
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML ({exc})") from None
     return validate(data, str(path))

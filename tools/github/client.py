@@ -83,7 +83,7 @@ def token_scope(token: str | None) -> str:
     """A one-way digest naming the token's identity in the cache; never the token."""
     if not token:
         return "anonymous"
-    return "t" + hashlib.sha256(b"guildkit-cache-scope\0" + token.encode()).hexdigest()[:24]
+    return "t" + hashlib.sha256(b"github-cache-scope\0" + token.encode()).hexdigest()[:24]
 
 
 @dataclass

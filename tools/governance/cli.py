@@ -87,10 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "rename",
         help="turn this fork into another project",
-        description="Rewrite identity.toml, then pyproject.toml, mkdocs.yml and the README title.",
+        description="Rewrite identity.toml, then pyproject.toml, mkdocs.yml and the README. "
+        "The old names are read from those files, so it works whether or not identity.toml "
+        "was edited first.",
     )
-    p.add_argument("--name", required=True, help="the project's display name, e.g. 'Acme'")
-    p.add_argument("--repository", required=True, help="GitHub owner/name, e.g. acme/acme")
+    p.add_argument(
+        "--name",
+        help="the project's display name, e.g. 'Acme' (with --repository; without both, the "
+        "new identity is identity.toml's, as you edited it)",
+    )
+    p.add_argument("--repository", help="GitHub owner/name, e.g. acme/acme")
     p.add_argument("--package", help="the Python distribution name (default: from --name)")
     p.add_argument("--docs-url", help="default: https://OWNER.github.io/NAME/")
     p.add_argument("--description", help="one line (default: keep the current one)")

@@ -1,9 +1,14 @@
 """``governance rename``: turn a fork into another project.
 
 ``identity.toml`` is rewritten, then the few files that cannot read it at run time:
-pyproject.toml (distribution name, URLs), mkdocs.yml (site name and URLs) and the README's
-title. Each rewrite is a line-anchored substitution; a file whose anchor is missing is an
-error, so a fork never ends half renamed.
+pyproject.toml (distribution name, dependencies on itself, URLs, authors), mkdocs.yml (site
+name and URLs) and the README (title and text). Each rewrite is a line-anchored substitution;
+a file whose anchor is missing is an error, so a fork never ends half renamed.
+
+The *old* identity is read from those files themselves (pyproject.toml's name and URLs,
+mkdocs.yml's site name), never from identity.toml, which the maintainer may already have
+edited: whichever order they follow, every old name is found and replaced. Without --name and
+--repository the new identity is identity.toml's, as edited.
 """
 
 from __future__ import annotations
@@ -20,6 +25,41 @@ from tools.files import write_text_atomic
 
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def current_identity(root: Path) -> ident.Identity:
+    """The identity the rewritten files still carry: what the rename must replace."""
+    import tomllib
+
+    try:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        mkdocs = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise UserError(f"{exc.filename}: file not found; rename needs it") from None
+    except (tomllib.TOMLDecodeError, KeyError) as exc:
+        raise UserError(f"{root / 'pyproject.toml'}: cannot read [project] ({exc})") from None
+    site = re.search(r"^site_name:\s*(.+?)\s*$", mkdocs, re.MULTILINE)
+    urls = project.get("urls", {})
+    home = urls.get("Homepage", "")
+    if not site or not home.startswith("https://github.com/"):
+        raise UserError(
+            f"{root}: cannot tell the current name (mkdocs.yml site_name, pyproject.toml "
+            "[project.urls] Homepage on github.com); restore them or edit the files by hand"
+        )
+    name = site.group(1)
+    if name.startswith('"'):
+        name = json.loads(name)
+    elif name.startswith("'"):
+        name = name.strip("'")
+    authors = project.get("authors") or [{}]
+    return ident.Identity(
+        name=name,
+        package=project["name"],
+        description=project.get("description", ""),
+        repository=home.removeprefix("https://github.com/").strip("/"),
+        docs_url=urls.get("Documentation", ""),
+        copyright=authors[0].get("name", ""),
+    )
 
 
 def new_identity(
@@ -104,13 +144,43 @@ def plan(root: Path, old: ident.Identity, new: ident.Identity) -> dict[Path, str
 
     path = root / "README.md"
     text = path.read_text(encoding="utf-8")
-    out[path] = _sub(text, r"^# .*$", f"# {new.name}", path, "the title line")
+    text = _sub(text, r"^# .*$", f"# {new.name}", path, "the title line")
+    out[path] = _readme_body(text, old, new)
     return out
 
 
-def rename(root: Path, **kwargs) -> ident.Identity:
-    old = ident.load(root)
-    new = new_identity(old, **kwargs)
+CREDIT = "<!-- template credit -->"
+
+
+def _readme_body(text: str, old: ident.Identity, new: ident.Identity) -> str:
+    """The old name in the README's text becomes the new one, and one line credits the
+    template the project started from (kept, unchanged, by later renames)."""
+    lines = text.split("\n")
+    word = re.compile(rf"\b{re.escape(old.name)}\b")
+    out = [line if CREDIT in line else word.sub(new.name, line) for line in lines]
+    if old.name != new.name and not any(CREDIT in line for line in out):
+        credit = (
+            f"{CREDIT}This project was started from the [{old.name}]({old.repo_url}) "
+            "project template."
+        )
+        out[1:1] = ["", credit]
+    return "\n".join(out)
+
+
+def rename(root: Path, name: str | None = None, repository: str | None = None,
+           **kwargs) -> ident.Identity:  # fmt: skip
+    old = current_identity(root)
+    if name is None and repository is None and not any(kwargs.values()):
+        new = ident.load(root)  # the maintainer edited identity.toml first
+        if new == old:
+            raise UserError(
+                "rename: nothing to do — identity.toml still names this project; give --name "
+                "and --repository (make rename NAME=… REPO=owner/name), or edit identity.toml"
+            )
+    elif not name or not repository:
+        raise UserError("rename: give both --name and --repository, or neither")
+    else:
+        new = new_identity(old, name=name, repository=repository, **kwargs)
     try:
         rewrites = plan(root, old, new)
     except FileNotFoundError as exc:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from tools.errors import UserError
 from tools.governance import rename
 from tools.governance.cli import main
 
-RENAMED_COPY = "GUILDKIT_RENAMED_COPY"
+RENAMED_COPY = "TEMPLATE_RENAMED_COPY"
 
 
 def _copy_checkout(dest):
@@ -66,6 +67,33 @@ def test_rename_refuses_a_bad_repository_and_writes_nothing(tmp_path, capsys):
     assert (root / "identity.toml").read_text() == before
 
 
+def test_rename_after_editing_identity_replaces_the_templates_names(tmp_path):
+    """The README's other order: identity.toml edited by hand, then rename without arguments.
+    The old names come from the files, so nothing of the template's is left behind."""
+    root = _minimal_checkout(tmp_path)
+    text = (root / "identity.toml").read_text()
+    text = re.sub(r"^name = .*$", 'name = "Acme"', text, flags=re.MULTILINE)
+    text = re.sub(r"^package = .*$", 'package = "acme"', text, flags=re.MULTILINE)
+    text = re.sub(r"^repository = .*$", 'repository = "acme/acme"', text, flags=re.MULTILINE)
+    text = re.sub(r'^docs_url = .*$', 'docs_url = "https://acme.github.io/acme/"', text,
+                  flags=re.MULTILINE)  # fmt: skip
+    text = re.sub(r"^copyright = .*$", 'copyright = "Acme Inc."', text, flags=re.MULTILINE)
+    (root / "identity.toml").write_text(text)
+    old = rename.current_identity(root)
+    assert old.package != "acme"
+    rename.rename(root)
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["optional-dependencies"]["dev"][0].startswith("acme[")  # no dependency confusion
+    assert project["urls"] == {"Homepage": "https://github.com/acme/acme",
+                               "Documentation": "https://acme.github.io/acme/"}  # fmt: skip
+    assert project["authors"] == [{"name": "Acme Inc."}]
+    readme = (root / "README.md").read_text()
+    assert readme.startswith("# Acme\n") and f"{old.name} is an" not in readme
+    assert f"started from the [{old.name}](https://github.com/{old.repository})" in readme
+    with pytest.raises(UserError, match="nothing to do"):
+        rename.rename(root)
+
+
 def test_a_file_missing_its_anchor_stops_the_rename_before_any_write(tmp_path):
     root = _minimal_checkout(tmp_path)
     (root / "README.md").write_text("no title here\n")
@@ -84,13 +112,22 @@ def test_a_renamed_fork_keeps_working(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(fork), NO_MKDOCS_2_WARNING="1")
     env[RENAMED_COPY] = "1"
 
-    def run(*args):
+    def run(*args, ok=(0,)):
         proc = subprocess.run(args, cwd=fork, env=env, capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        assert proc.returncode in ok, proc.stdout[-3000:] + proc.stderr[-3000:]
         return proc.stdout
 
-    run(sys.executable, "-m", "tools.governance", "rename", "--name", "Acme Widgets",
-        "--repository", "acme/widgets")  # fmt: skip
+    # the README's order: edit identity.toml first, then `make rename` with no arguments
+    text = (fork / "identity.toml").read_text()
+    for key, value in (("name", "Acme Widgets"), ("package", "acme-widgets"),
+                       ("repository", "acme/widgets"),
+                       ("docs_url", "https://acme.github.io/widgets/"),
+                       ("copyright", "The Acme Widgets authors")):  # fmt: skip
+        text = re.sub(rf"^{key} = .*$", f'{key} = "{value}"', text, flags=re.MULTILINE)
+    (fork / "identity.toml").write_text(text)
+    run(sys.executable, "-m", "tools.governance", "rename")
+    left = run("git", "grep", "-n", "-i", "guildkit", "--untracked", "--", ".", ok=(0, 1))
+    assert [line for line in left.splitlines() if "template credit" not in line] == []
     where = run(sys.executable, "-c", "import tools; print(tools.__file__)")
     assert where.strip().startswith(str(fork))
     out = run(sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-p", "no:cacheprovider")

@@ -21,7 +21,7 @@ from tools.review_bot.untrusted import load_artifact
 
 TOKEN = "bot-token"
 HEAD = "a" * 40
-DOCS = "https://guildkit.github.io/guildkit/"
+DOCS = "https://docs.example/project/"
 POLICY = load_policy(ROOT)
 PATCH = "@@ -1,3 +1,4 @@\n import a\n+import os\n b = 1\n c = 2"  # line 2 added; 1, 3, 4 context
 
