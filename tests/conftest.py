@@ -16,6 +16,9 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
+# The tests' own policy and events: fixed data, independent of the project's governance/.
+SAMPLE_POLICY = ROOT / "tests" / "data" / "policy.yml"
+SAMPLE_EVENTS = ROOT / "tests" / "data" / "events.yml"
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
 
 
@@ -42,4 +45,15 @@ def mnist_5k() -> Path:
     root = SHARED_DATASETS / "mnist-5k"
     if not (root / "MNIST" / "raw" / "train-images-idx3-ubyte").is_file():
         pytest.skip(f"real MNIST digits not found at {root} (see shared/datasets/README.md)")
+    return root
+
+
+@pytest.fixture
+def sample_root(tmp_path) -> Path:
+    """A project root holding the tests' own policy and events and this identity."""
+    root = tmp_path / "project"
+    (root / "governance").mkdir(parents=True)
+    shutil.copy2(ROOT / "identity.toml", root / "identity.toml")
+    shutil.copy2(SAMPLE_POLICY, root / "governance" / "policy.yml")
+    shutil.copy2(SAMPLE_EVENTS, root / "governance" / "events.yml")
     return root

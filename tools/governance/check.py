@@ -75,10 +75,26 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
                 Problem(where, "is an active maintainer who owns no area; give them one")
             )
 
+    unstaffed = not policy.active("maintainer")  # a new project: nobody listed yet
+    if unstaffed:
+        problems.append(
+            Problem(
+                policy_file,
+                "names no active maintainer yet: add yourself under people (role maintainer, "
+                "with the areas you own); until then CODEOWNERS has no owners",
+                warning=True,
+            )
+        )
     for name, area in policy.areas.items():
         where = f"{policy_file}: areas.{name}"
         if not eligible_owners(policy, name):
-            problems.append(Problem(where, "has no active maintainer or reviewer among its owners"))
+            problems.append(
+                Problem(
+                    where,
+                    "has no active maintainer or reviewer among its owners",
+                    warning=unstaffed,
+                )
+            )
         for j, pattern in enumerate(area.paths):
             if not any(matches(pattern, f) for f in files):
                 problems.append(

@@ -84,6 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--api-url", default="https://api.github.com")
     n.add_argument("--cache-dir", type=Path, help="default: the user's cache directory")
 
+    sub.add_parser(
+        "clear-examples",
+        help="delete the template's example people and events",
+        description="Delete governance/examples.yml — the invented people and events the "
+        "template ships to show the site and tools at work — and regenerate CODEOWNERS and "
+        "MAINTAINERS.md. The policy and events files stay valid; add your own people to "
+        "governance/policy.yml.",
+    )
+
     p = sub.add_parser(
         "rename",
         help="turn this fork into another project",
@@ -102,6 +111,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--description", help="one line (default: keep the current one)")
     p.add_argument("--copyright", help="copyright holder (default: 'The NAME authors')")
     return parser
+
+
+def cmd_clear_examples(root: Path) -> int:
+    from tools.policy.model import EXAMPLES_FILE
+
+    path = root / EXAMPLES_FILE
+    if not path.is_file():
+        print(f"{EXAMPLES_FILE.as_posix()}: not there; no examples to clear")
+        return 0
+    before = load_policy(root)
+    events = load_events(root) if (root / "governance" / "events.yml").is_file() else None
+    people = sum(p.example for p in before.people)
+    shown = sum(e.example for e in events.events) if events else 0
+    path.unlink()
+    policy = load_policy(root)  # still valid without them
+    if events is not None:
+        load_events(root)
+    for rel in checks.sync(policy, root):
+        print(f"wrote {rel.as_posix()}")
+    print(
+        f"removed {EXAMPLES_FILE.as_posix()}: {people} example people and {shown} example "
+        "events; add your own people to governance/policy.yml, then run `governance check`"
+    )
+    return 0
 
 
 def _repository(args, root: Path) -> str:
@@ -193,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_apply(args, root, policy)
     if args.command == "nudge":
         return cmd_nudge(args, root, policy)
+    if args.command == "clear-examples":
+        return cmd_clear_examples(root)
     if args.command == "sync":
         written = checks.sync(policy, root)
         for rel in written:

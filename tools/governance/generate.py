@@ -31,9 +31,15 @@ def codeowners(policy: Policy) -> str:
         "# GitHub applies the last matching line, so broader patterns come first; the review",
         "# bot and the community report give each path the areas of that same line.",
         "",
-        "# Fallback: the active maintainers.",
-        "* " + " ".join(f"@{p.login}" for p in policy.active("maintainer")),
     ]
+    maintainers = policy.active("maintainer")
+    if maintainers:
+        lines += [
+            "# Fallback: the active maintainers.",
+            "* " + " ".join(f"@{p.login}" for p in maintainers),
+        ]
+    else:
+        lines.append("# No fallback yet: governance/policy.yml names no active maintainer.")
     for pattern, areas in policy.ownership_lines:
         owners: list[str] = []
         for name in areas:
@@ -43,6 +49,11 @@ def codeowners(policy: Policy) -> str:
         if owners:
             lines.append(f"/{pattern} {' '.join(owners)}")
     return "\n".join(lines) + "\n"
+
+
+def _login(p: Person) -> str:
+    """A real person's GitHub profile link; an example person's login, unlinked."""
+    return f"@{p.login}" if p.example else f"[@{p.login}](https://github.com/{p.login})"
 
 
 def _row(cells: list[str]) -> str:
@@ -59,6 +70,13 @@ def maintainers_md(policy: Policy) -> str:
         "The people who look after this project, by role. What each role means, and how to "
         "take one up or step back, is in [GOVERNANCE.md](GOVERNANCE.md).",
     ]
+    if any(p.example for p in policy.people):
+        out += [
+            "",
+            "People marked *(example)* are sample data shipped with the template "
+            "(governance/examples.yml), not real accounts; `governance clear-examples` "
+            "removes them.",
+        ]
     for role, title in ROLE_TITLES.items():
         people = policy.active(role)
         out += ["", f"## {title}", ""]
@@ -70,8 +88,8 @@ def maintainers_md(policy: Policy) -> str:
             out.append(
                 _row(
                     [
-                        p.name,
-                        f"[@{p.login}](https://github.com/{p.login})",
+                        p.name + (" (example)" if p.example else ""),
+                        _login(p),
                         ", ".join(p.areas) or "—",
                         p.affiliation or "—",
                         p.since.isoformat(),
@@ -92,8 +110,8 @@ def maintainers_md(policy: Policy) -> str:
             out.append(
                 _row(
                     [
-                        p.name,
-                        f"[@{p.login}](https://github.com/{p.login})",
+                        p.name + (" (example)" if p.example else ""),
+                        _login(p),
                         ", ".join(p.roles),
                         served,
                     ]

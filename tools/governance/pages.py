@@ -15,8 +15,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+EXAMPLE = "*(example)*"  # sample data from governance/examples.yml, never a real account
+
+
+def _person(login: str, example: bool) -> str:
+    if example:  # an invented person: no link to a real github.com account
+        return f"@{login} {EXAMPLE}"
+    return f"[@{login}](https://github.com/{login})"
+
+
 def _people(people) -> str:
-    return ", ".join(f"[@{p.login}](https://github.com/{p.login})" for p in people) or "—"
+    return ", ".join(_person(p.login, p.example) for p in people) or "—"
 
 
 def _globs(globs) -> str:
@@ -168,21 +177,29 @@ def events_index(events: Events, now: datetime) -> str:
         out += ["| event | kind | when | where |", "|---|---|---|---|"]
         for ev in items:
             out.append(
-                f"| [{_cell(ev.title)}]({ev.id}.md) | {KIND_TITLES[ev.kind]} | {_when(ev)} "
+                f"| [{_cell(ev.title)}]({ev.id}.md){' ' + EXAMPLE if ev.example else ''} "
+                f"| {KIND_TITLES[ev.kind]} | {_when(ev)} "
                 f"| {_where(ev)} |"
             )
     return "\n".join(out) + "\n"
 
 
 def event_page(event: Event) -> str:
-    out = [
-        f"# {event.title}",
-        "",
+    organisers = ", ".join(_person(o, event.example) for o in event.organisers)
+    out = [f"# {event.title}", ""]
+    if event.example:
+        out += [
+            '!!! note "Example"',
+            "    This event is sample data shipped with the template (governance/examples.yml);"
+            " it never took place. `governance clear-examples` removes it.",
+            "",
+        ]
+    out += [
         f"**{KIND_TITLES[event.kind]}** · {_when(event)}",
         "",
         f"**Where:** {_where(event)}",
         "",
-        f"**Organisers:** {', '.join(f'[@{o}](https://github.com/{o})' for o in event.organisers)}",
+        f"**Organisers:** {organisers}",
         "",
         event.description,
     ]

@@ -40,6 +40,7 @@ class Event(Strict):
     description: Name
     registration: AnyHttpUrl | None = None
     report: AnyHttpUrl | None = None
+    example: bool = False  # sample data from governance/examples.yml
 
     @field_validator("timezone")
     @classmethod
@@ -117,4 +118,6 @@ def load_events(root: Path | None = None, path: Path | None = None) -> Events:
         from tools.identity import find_root
 
         path = (root or find_root()) / EVENTS_FILE
-    return validate(Events, read_yaml(path), path)
+    from tools.policy.model import with_examples
+
+    return validate(Events, with_examples(read_yaml(path), path, "events"), path)

@@ -15,6 +15,7 @@ from tools.policy.globs import matches
 from tools.policy.loader import Strict, read_yaml, validate
 
 POLICY_FILE = Path("governance") / "policy.yml"
+EXAMPLES_FILE = Path("governance") / "examples.yml"
 ROLES = ("contributor", "triager", "reviewer", "maintainer", "steering")
 Role = Literal["contributor", "triager", "reviewer", "maintainer", "steering"]
 Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")]
@@ -38,6 +39,7 @@ class Person(Strict):
     emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []  # commit emails
     since: date
     emeritus: date | None = None  # the day they stepped back; absent while active
+    example: bool = False  # sample data from governance/examples.yml, not a real person
 
     @property
     def active(self) -> bool:
@@ -333,4 +335,23 @@ def load_policy(root: Path | None = None, path: Path | None = None) -> Policy:
         from tools.identity import find_root
 
         path = (root or find_root()) / POLICY_FILE
-    return validate(Policy, read_yaml(path), path)
+    data = read_yaml(path)
+    return validate(Policy, with_examples(data, path, "people"), path)
+
+
+def with_examples(data, path: Path, key: str):
+    """``data`` with the sample ``key`` entries of examples.yml beside ``path`` appended,
+    each marked ``example: true`` (``governance clear-examples`` deletes that file)."""
+    examples = path.parent / EXAMPLES_FILE.name
+    if not isinstance(data, dict) or not examples.is_file():
+        return data
+    sample = read_yaml(examples) or {}
+    if not isinstance(sample, dict) or not isinstance(sample.get(key, []), list):
+        from tools.errors import UserError
+
+        raise UserError(f"{examples}: {key} must be a list; or delete the file")
+    extra = [{**item, "example": True} for item in sample.get(key, []) if isinstance(item, dict)]
+    if not extra:
+        return data
+    own = data.get(key) or []
+    return {**data, key: [*own, *extra] if isinstance(own, list) else own}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import SAMPLE_POLICY
 from tests.github_server import GitHubServer
 from tools.github import GitHubClient
 from tools.governance.apply import RULESET_NAME, desired, plan, read_state
@@ -13,13 +13,14 @@ from tools.governance.cli import main
 from tools.policy import load_policy
 
 TOKEN = "admin-token"
-POLICY = load_policy(ROOT)
+POLICY = load_policy(path=SAMPLE_POLICY)
 
 
 @pytest.fixture
-def server(monkeypatch):
+def server(monkeypatch, sample_root):
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     with GitHubServer(tokens=(TOKEN,)) as s:
+        s.root = sample_root
         repo = s.add_repo("acme", "widgets")
         repo.labels += [
             {"id": 1, "name": "bug", "color": "ee0701", "description": None, "default": True},
@@ -29,7 +30,7 @@ def server(monkeypatch):
 
 
 def _run(server, capsys, *flags) -> tuple[int, str, str]:
-    code = main(["--root", str(ROOT), "apply", "acme/widgets", "--api-url", server.base_url,
+    code = main(["--root", str(server.root), "apply", "acme/widgets", "--api-url", server.base_url,
                  *flags])  # fmt: skip
     out = capsys.readouterr()
     return code, out.out, out.err

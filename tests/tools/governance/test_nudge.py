@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import SAMPLE_POLICY
 from tests.github_server import GitHubServer
 from tools.community_report.sources import github as gh_source
 from tools.github import GitHubClient
@@ -16,15 +16,16 @@ from tools.governance.nudge import choose
 from tools.policy import load_policy
 
 TOKEN = "t"
-POLICY = load_policy(ROOT)  # nudge after 14 days; exempt: blocked, security
+POLICY = load_policy(path=SAMPLE_POLICY)  # nudge after 14 days; exempt: blocked, security
 NOW = datetime.now(UTC)
 DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def server(monkeypatch, tmp_path):
+def server(monkeypatch, tmp_path, sample_root):
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     with GitHubServer(tokens=(TOKEN,)) as s:
+        s.root = sample_root
         repo = s.add_repo("acme", "widgets")
         repo.add_issue(1, "ana", NOW - 30 * DAY)  # never answered: maintainers owe
         repo.add_issue(2, "ben", NOW - 30 * DAY)  # maintainer asked, author silent
@@ -40,7 +41,7 @@ def server(monkeypatch, tmp_path):
 
 
 def _run(server, tmp_path, capsys, *flags):
-    args = ["--root", str(ROOT), "nudge", "acme/widgets", "--api-url", server.base_url,
+    args = ["--root", str(server.root), "nudge", "acme/widgets", "--api-url", server.base_url,
             "--cache-dir", str(tmp_path / "cache"), *flags]  # fmt: skip
     code = main(args)
     return code, capsys.readouterr().out

@@ -5,24 +5,24 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import SAMPLE_EVENTS, SAMPLE_POLICY
 from tools.errors import UserError
 from tools.governance.cli import main
 from tools.policy import load_events, load_policy
 from tools.policy.globs import matches
 
-POLICY = (ROOT / "governance" / "policy.yml").read_text()
-EVENTS = (ROOT / "governance" / "events.yml").read_text()
+POLICY = SAMPLE_POLICY.read_text()
+EVENTS = SAMPLE_EVENTS.read_text()
 
 
 def test_the_shipped_policy_and_events_load():
-    policy = load_policy(ROOT)
+    policy = load_policy(path=SAMPLE_POLICY)
     assert policy.version == 1 and policy.people and policy.areas
     assert {p.login for p in policy.owners("model")} == {"mira-okafor", "jonas-weber"}
     assert policy.is_bot("dependabot[bot]") and policy.is_bot("someone", "Bot")
     assert not policy.is_bot("mira-okafor")
     assert policy.review.size.label(0) == "size/XS" and policy.review.size.label(10**6) == "size/XL"
-    events = load_events(ROOT)
+    events = load_events(path=SAMPLE_EVENTS)
     assert len({e.id for e in events.events}) == len(events.events)
 
 
@@ -165,7 +165,7 @@ def test_malformed_events_get_one_clear_line(tmp_path, edit, expected):
 
 
 def test_events_split_upcoming_soonest_first_then_past_latest_first():
-    events = load_events(ROOT)
+    events = load_events(path=SAMPLE_EVENTS)
     now = datetime(2026, 6, 1, tzinfo=UTC)
     upcoming, past = events.split(now)
     assert [e.id for e in upcoming] == [
@@ -177,7 +177,8 @@ def test_events_split_upcoming_soonest_first_then_past_latest_first():
 
 
 def test_event_times_carry_their_zone():
-    event = next(e for e in load_events(ROOT).events if e.id == "review-workshop-2026-09")
+    events = load_events(path=SAMPLE_EVENTS).events
+    event = next(e for e in events if e.id == "review-workshop-2026-09")
     assert event.starts.utcoffset().total_seconds() == -4 * 3600  # Toronto in September
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import SAMPLE_POLICY
 from tests.github_server import GitHubServer
 from tools.github import GitHubClient
 from tools.policy import load_policy
@@ -15,7 +15,7 @@ from tools.review_bot.findings import Finding, Outcome
 from tools.review_bot.publish.github import publish
 from tools.review_bot.rules.approvals import applies, approvals, summary
 
-POLICY = load_policy(ROOT)  # governance needs 2 approvals; the rest 1
+POLICY = load_policy(path=SAMPLE_POLICY)  # governance needs 2 approvals; the rest 1
 HEAD = "b" * 40
 T = datetime(2026, 5, 2, tzinfo=UTC)
 

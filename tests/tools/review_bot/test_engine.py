@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_POLICY
 from tests.gitrepo import Repo
 from tools.policy import load_policy
 from tools.review_bot.cli import main
@@ -14,7 +14,7 @@ from tools.review_bot.rules import review
 from tools.review_bot.sources import local, ruff
 
 D = datetime(2026, 5, 1, tzinfo=UTC)
-POLICY = load_policy(ROOT)
+POLICY = load_policy(path=SAMPLE_POLICY)
 SIGNED = "\n\nSigned-off-by: Ana Ruiz <ana@example.org>"
 
 
@@ -137,7 +137,7 @@ def test_local_mode_cli(tmp_path, capsys, monkeypatch):
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit("Ana Ruiz", "ana@example.org", D, {"tools/new.py": "import sys\n"}, "n" + SIGNED)
     monkeypatch.chdir(repo.root)
-    args = ["--policy", str(ROOT / "governance" / "policy.yml"), "local", "--base", "base"]
+    args = ["--policy", str(SAMPLE_POLICY), "local", "--base", "base"]
     assert main([*args, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["labels"] == ["size/XS"] and data["schema_version"] == 1
@@ -159,6 +159,6 @@ def test_local_mode_bad_input_is_one_line(tmp_path, capsys, monkeypatch, setup, 
         monkeypatch.chdir(_repo(tmp_path).root)
     else:
         monkeypatch.chdir(tmp_path)
-    assert main(["--policy", str(ROOT / "governance" / "policy.yml"), *args]) == 2
+    assert main(["--policy", str(SAMPLE_POLICY), *args]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and message in err

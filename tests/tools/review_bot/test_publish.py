@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_POLICY
 from tests.github_server import GitHubServer
 from tools.errors import UserError
 from tools.github import GitHubClient
@@ -22,7 +22,7 @@ from tools.review_bot.untrusted import load_artifact
 TOKEN = "bot-token"
 HEAD = "a" * 40
 DOCS = "https://docs.example/project/"
-POLICY = load_policy(ROOT)
+POLICY = load_policy(path=SAMPLE_POLICY)
 PATCH = "@@ -1,3 +1,4 @@\n import a\n+import os\n b = 1\n c = 2"  # line 2 added; 1, 3, 4 context
 
 

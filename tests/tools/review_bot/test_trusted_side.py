@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_POLICY
 from tests.tools.review_bot.test_publish import (
     BINARY,
     LINT,
@@ -28,7 +28,7 @@ from tools.policy import load_policy
 from tools.review_bot.findings import Finding
 from tools.review_bot.untrusted import load_artifact, neutral, neutral_code
 
-POLICY = load_policy(ROOT)
+POLICY = load_policy(path=SAMPLE_POLICY)
 
 
 def _summaries(repo) -> list[dict]:
