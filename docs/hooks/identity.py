@@ -1,7 +1,8 @@
 """MkDocs hook: the site reads the project's identity from identity.toml at build time.
 
 Pages may write ``{{ identity.name }}``, ``{{ identity.repository }}`` and the other fields of
-identity.toml; the footer's copyright line comes from it too.
+identity.toml, and ``{{ contact.questions }}`` (where to ask: the policy's ``contact.questions``,
+else the repository's Discussions); the footer's copyright line comes from identity.toml too.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ if str(ROOT) not in sys.path:
 from tools import identity  # noqa: E402
 
 _FIELD = re.compile(r"\{\{\s*identity\.(\w+)\s*\}\}")
+_QUESTIONS = re.compile(r"\{\{\s*contact\.questions\s*\}\}")
 
 
 def on_config(config, **_):
     ident = identity.load(ROOT)
     config["copyright"] = f"© {ident.copyright} · Apache-2.0"
     config.setdefault("extra", {})["identity"] = ident
+    from tools.governance.generate import questions_url
+    from tools.policy import load_policy
+
+    config["extra"]["questions"] = questions_url(load_policy(ROOT), ident.repository)
     return config
 
 
@@ -35,4 +41,5 @@ def on_page_markdown(markdown, page, config, **_):
             raise ValueError(f"{page.file.src_path}: unknown identity field {name!r}")
         return str(getattr(ident, name))
 
+    markdown = _QUESTIONS.sub(config["extra"]["questions"], markdown)
     return _FIELD.sub(field, markdown)

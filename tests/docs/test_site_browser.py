@@ -162,3 +162,36 @@ def test_calendar_link_serves_the_same_events(page, site):
     for event in events:
         assert parsed[event.title].decoded("dtstart") == event.starts
         assert parsed[event.title].decoded("dtend") == event.ends
+
+
+def test_the_home_page_says_where_to_ask(page, site):
+    from tools.governance.generate import questions_url
+    from tools.policy import load_policy
+
+    page.goto(site)
+    link = page.get_by_role("link", name="Ask it in the discussions")
+    expected = questions_url(load_policy(ROOT), identity.load(ROOT).repository)
+    assert link.count() == 1 and link.get_attribute("href") == expected
+
+
+def test_example_people_and_events_are_labelled(page, site):
+    from tools.policy import load_policy
+
+    examples = [p for p in load_policy(ROOT).people if p.example]
+    page.goto(site + "governance/MAINTAINERS/")
+    text = page.locator("article").inner_text()
+    for person in examples:
+        assert f"{person.name} (example)" in text
+    assert ("(example)" in text) == bool(examples)
+    hrefs = page.locator("article a").evaluate_all("els => els.map(e => e.href)")
+    profiles = {h.rsplit("/", 1)[1] for h in hrefs if h.startswith("https://github.com/")}
+    assert not profiles & {p.login for p in examples}  # an invented person links nowhere
+    events = [e for e in load_events(ROOT).events if e.example]
+    page.goto(site + "events/")
+    rows = page.locator("article table tr").all_inner_texts()
+    for event in events:
+        assert any(event.title in r and "(example)" in r for r in rows), (event.title, rows)
+    if events:
+        page.goto(site + f"events/{events[0].id}/")
+        assert page.locator(".admonition-title", has_text="Example").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "docs-example-event.png"))

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.files import write_text_atomic
-from tools.governance.generate import OWNER_ROLES, eligible_owners, generated
+from tools.governance.generate import (
+    CODE_OF_CONDUCT,
+    OWNER_ROLES,
+    conduct_contact,
+    eligible_owners,
+    generated,
+    splice,
+)
 from tools.policy import Policy
 from tools.policy.globs import matches
 from tools.policy.model import POLICY_FILE
@@ -49,7 +56,7 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
     policy_file = POLICY_FILE.as_posix()
     problems: list[Problem] = []
 
-    for rel, text in generated(policy).items():
+    for rel, text in expected(policy, root).items():
         path = root / rel
         if not path.is_file():
             problems.append(Problem(rel.as_posix(), "missing; run `governance sync`"))
@@ -57,6 +64,19 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
             problems.append(
                 Problem(rel.as_posix(), "out of date with the policy; run `governance sync`")
             )
+    conduct = root / CODE_OF_CONDUCT
+    if conduct.is_file() and splice(conduct.read_text(encoding="utf-8"), "") is None:
+        problems.append(
+            Problem(CODE_OF_CONDUCT.as_posix(), "has lost its contact markers; restore them")
+        )
+    if policy.contact.conduct is None:
+        problems.append(
+            Problem(
+                f"{policy_file}: contact.conduct",
+                "not set: the Code of Conduct names no private contact for reports",
+                warning=True,
+            )
+        )
 
     for i, person in enumerate(policy.people):
         where = f"{policy_file}: people[{i}] ({person.login})"
@@ -151,10 +171,27 @@ def dead_globs(policy: Policy, files: list[str]) -> list[Problem]:
     return out
 
 
+def expected(policy: Policy, root: Path) -> dict[Path, str]:
+    """Every generated file and section as the policy wants it."""
+    from tools import identity
+
+    try:
+        repository = identity.load(root).repository
+    except Exception:  # a repository without identity.toml: no issue chooser to generate
+        repository = None
+    out = generated(policy, repository)
+    conduct = root / CODE_OF_CONDUCT
+    if conduct.is_file():
+        spliced = splice(conduct.read_text(encoding="utf-8"), conduct_contact(policy))
+        if spliced is not None:
+            out[CODE_OF_CONDUCT] = spliced
+    return out
+
+
 def sync(policy: Policy, root: Path) -> list[Path]:
     """Write the generated files that differ; returns those written."""
     written = []
-    for rel, text in generated(policy).items():
+    for rel, text in expected(policy, root).items():
         path = root / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             write_text_atomic(path, text)

@@ -217,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             copyright=args.copyright,
         )
         print(f"renamed to {new.name} ({new.repository}); docs at {new.docs_url}")
+        if (root / POLICY_FILE).is_file():  # the issue chooser names the repository
+            for rel in checks.sync(load_policy(root), root):
+                print(f"wrote {rel.as_posix()}")
         print("next: reinstall (pip install -e .) so the new distribution name is used")
         return 0
 

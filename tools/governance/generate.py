@@ -5,11 +5,16 @@ Pure functions of the policy: the same policy always gives the same bytes.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tools.policy import Person, Policy
 
 CODEOWNERS = Path(".github") / "CODEOWNERS"
+ISSUE_CONFIG = Path(".github") / "ISSUE_TEMPLATE" / "config.yml"
+CODE_OF_CONDUCT = Path("governance") / "CODE_OF_CONDUCT.md"
+CONTACT_START = "<!-- contact: generated from governance/policy.yml by `governance sync` -->"
+CONTACT_END = "<!-- /contact -->"
 MAINTAINERS = Path("governance") / "MAINTAINERS.md"
 OWNER_ROLES = ("maintainer", "reviewer")
 ROLE_TITLES = {
@@ -122,5 +127,66 @@ def maintainers_md(policy: Policy) -> str:
     return "\n".join(out) + "\n"
 
 
-def generated(policy: Policy) -> dict[Path, str]:
-    return {CODEOWNERS: codeowners(policy), MAINTAINERS: maintainers_md(policy)}
+def questions_url(policy: Policy, repository: str) -> str:
+    return str(policy.contact.questions or f"https://github.com/{repository}/discussions")
+
+
+def issue_config(policy: Policy, repository: str) -> str:
+    """The issue chooser: no blank issues, and where questions and private reports go."""
+    security = (
+        "https://docs.github.com/en/code-security/security-advisories/guidance-on-reporting-"
+        "and-writing-information-about-vulnerabilities/privately-reporting-a-security-"
+        "vulnerability"
+    )
+    links = [
+        ("Ask a question", questions_url(policy, repository),
+         "Questions, ideas and help: ask the community there rather than in an issue."),
+        ("Report a security vulnerability", security,
+         "Please report vulnerabilities privately (see governance/SECURITY.md), never in a "
+         "public issue."),
+    ]  # fmt: skip
+    out = [
+        "# Generated from governance/policy.yml (contact) by `governance sync`: edit the policy.",
+        "blank_issues_enabled: false",
+        "contact_links:",
+    ]
+    for name, url, about in links:
+        out += [f"  - name: {name}", f"    url: {url}", f"    about: {json.dumps(about)}"]
+    return "\n".join(out) + "\n"
+
+
+def conduct_contact(policy: Policy) -> str:
+    """The Code of Conduct's private contact, spliced between its markers."""
+    contact = policy.contact.conduct
+    if contact is None:
+        body = (
+            "This project has not named its private contact yet (`contact.conduct` in "
+            "governance/policy.yml). Until it does, write privately to any maintainer listed "
+            "in [MAINTAINERS.md](MAINTAINERS.md)."
+        )
+    elif contact.startswith("https://"):
+        body = (
+            f"Report privately through [this form]({contact}); only the steering committee "
+            "reads it."
+        )
+    else:
+        body = (
+            f"Write to [{contact}](mailto:{contact}); only the steering committee reads that "
+            "address."
+        )
+    return f"{CONTACT_START}\n{body}\n{CONTACT_END}"
+
+
+def splice(text: str, section: str) -> str | None:
+    """``text`` with the generated contact section replaced; None without its markers."""
+    start, end = text.find(CONTACT_START), text.find(CONTACT_END)
+    if start < 0 or end < start:
+        return None
+    return text[:start] + section + text[end + len(CONTACT_END) :]
+
+
+def generated(policy: Policy, repository: str | None = None) -> dict[Path, str]:
+    out = {CODEOWNERS: codeowners(policy), MAINTAINERS: maintainers_md(policy)}
+    if repository is not None:
+        out[ISSUE_CONFIG] = issue_config(policy, repository)
+    return out

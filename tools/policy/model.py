@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AnyHttpUrl, Field, field_validator, model_validator
 
 from tools.policy.globs import matches
 from tools.policy.loader import Strict, read_yaml, validate
@@ -182,6 +182,16 @@ class Repository(Strict):
     block_force_pushes: bool = True
 
 
+class Contact(Strict):
+    """Where people reach the project privately, and where they ask questions."""
+
+    # private reports under the Code of Conduct: an email address or an https form
+    conduct: Annotated[str, Field(pattern=r"^([^@\s]+@[^@\s]+\.[a-z]{2,}|https://\S+)$")] | None = (
+        None
+    )
+    questions: AnyHttpUrl | None = None  # default: the repository's GitHub Discussions
+
+
 class Label(Strict):
     name: Name
     color: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{6}$")]
@@ -197,6 +207,7 @@ class Policy(Strict):
     stale: Stale = Stale()
     labels: list[Label] = []
     repository: Repository = Repository()
+    contact: Contact = Contact()
     bots: list[BotLogin] = []
     public_email_domains: list[Domain] = []
 

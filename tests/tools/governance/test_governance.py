@@ -26,6 +26,8 @@ areas:
   docs:
     description: The docs
     paths: [docs/**, README.md]
+contact:
+  conduct: conduct@project.test
 """
 
 
@@ -145,8 +147,10 @@ def test_check_exits_1_and_prints_each_problem(repo, capsys):
 def test_the_repositorys_own_governance_is_in_sync():
     found = check(load_policy(ROOT), ROOT)
     assert [str(p) for p in found if not p.warning] == []
-    # the template excludes lock files from size labels before it has any: warned, not failed
+    # the template names no private contact, and excludes lock files from size labels before
+    # it has any: warned, not failed
     assert [p.where.rsplit(": ", 1)[1] for p in found] == [
+        "contact.conduct",
         "review.size.exclude[0]",
         "review.size.exclude[1]",
     ]
