@@ -142,6 +142,16 @@ def plan(root: Path, old: ident.Identity, new: ident.Identity) -> dict[Path, str
     )
     out[path] = text
 
+    path = root / "CITATION.cff"
+    if path.is_file():  # optional: a fork may have dropped it
+        text = path.read_text(encoding="utf-8")
+        text = _sub(text, r"^title:.*$", f"title: {json.dumps(new.name)}", path, "title")
+        text = _sub(text, r"^abstract:.*$", f"abstract: {json.dumps(new.description)}", path,
+                    "abstract")  # fmt: skip
+        text = text.replace(f'name: "{old.copyright}"', f"name: {json.dumps(new.copyright)}")
+        text = text.replace(old.repo_url, new.repo_url).replace(old.docs_url, new.docs_url)
+        out[path] = text
+
     path = root / "README.md"
     text = path.read_text(encoding="utf-8")
     text = _sub(text, r"^# .*$", f"# {new.name}", path, "the title line")

@@ -8,6 +8,7 @@ import sys
 import tomllib
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
 from tools import identity
@@ -35,7 +36,7 @@ def _copy_checkout(dest):
 
 
 def _minimal_checkout(tmp_path):
-    for name in ("identity.toml", "pyproject.toml", "mkdocs.yml", "README.md"):
+    for name in ("identity.toml", "pyproject.toml", "mkdocs.yml", "README.md", "CITATION.cff"):
         shutil.copy2(ROOT / name, tmp_path / name)
     return tmp_path
 
@@ -54,6 +55,12 @@ def test_rename_rewrites_the_places_that_cannot_read_identity(tmp_path):
     mkdocs = (root / "mkdocs.yml").read_text()
     assert 'site_name: "Acme Widgets"' in mkdocs and "repo_name: acme/widgets" in mkdocs
     assert (root / "README.md").read_text().splitlines()[0] == "# Acme Widgets"
+    cff = yaml.safe_load((root / "CITATION.cff").read_text())
+    assert cff["title"] == "Acme Widgets" and cff["authors"] == [
+        {"name": "The Acme Widgets authors"}
+    ]
+    assert cff["repository-code"] == "https://github.com/acme/widgets"
+    assert cff["url"] == "https://acme.github.io/widgets/" and cff["cff-version"] == "1.2.0"
 
 
 def test_rename_refuses_a_bad_repository_and_writes_nothing(tmp_path, capsys):
