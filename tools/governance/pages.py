@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 
 from tools.governance.generate import eligible_owners
 from tools.identity import Identity
 from tools.policy import Event, Events, Policy
 
-KIND_TITLES = {"meetup": "Meetup", "workshop": "Workshop", "hackathon": "Hackathon"}
+KIND_TITLES = {
+    "meetup": "Meetup",
+    "workshop": "Workshop",
+    "hackathon": "Hackathon",
+    "call": "Community call",
+}
 
 
 def _cell(text: str) -> str:
@@ -139,12 +145,27 @@ def code_review_page(policy: Policy) -> str:
     return "\n".join(out) + "\n"
 
 
-def _when(event: Event) -> str:
-    s, e = event.starts, event.ends
+def _span(event: Event, s: datetime, e: datetime) -> str:
+    if event.all_day:
+        last = (e - timedelta(days=1)).date()
+        first = s.strftime("%a %d %b %Y")
+        if last == s.date():
+            return f"{first} (all day)"
+        return f"{first} – {last.strftime('%a %d %b %Y')} (all day)"
     same_day = s.date() == e.date()
     end = e.strftime("%H:%M") if same_day else e.strftime("%a %d %b %Y, %H:%M")
     utc = s.astimezone(UTC).strftime("%H:%M UTC")
     return f"{s.strftime('%a %d %b %Y, %H:%M')} – {end} ({event.timezone}; starts {utc})"
+
+
+def _when(event: Event, now: datetime | None = None) -> str:
+    """The event's time; for a regular one, its next occurrence and how it repeats."""
+    if event.rrule is None:
+        return _span(event, event.starts, event.ends)
+    upcoming = event.next_occurrences(now or datetime.now(UTC), 1)
+    s, e = upcoming[0] if upcoming else event.occurrences()[-1]
+    label = "next" if upcoming else "last"
+    return f"{label}: {_span(event, s, e)}; repeats ({_cell(event.rrule)})"
 
 
 def _where(event: Event) -> str:
@@ -176,9 +197,10 @@ def events_index(events: Events, now: datetime) -> str:
             continue
         out += ["| event | kind | when | where |", "|---|---|---|---|"]
         for ev in items:
+            when = _when(ev, now)
             out.append(
                 f"| [{_cell(ev.title)}]({ev.id}.md){' ' + EXAMPLE if ev.example else ''} "
-                f"| {KIND_TITLES[ev.kind]} | {_when(ev)} "
+                f"| {KIND_TITLES[ev.kind]} | {when} "
                 f"| {_where(ev)} |"
             )
     return "\n".join(out) + "\n"
@@ -203,6 +225,11 @@ def event_page(event: Event) -> str:
         "",
         event.description,
     ]
+    if event.rrule is not None:
+        now = datetime.now(UTC)
+        coming = event.next_occurrences(now, 6)
+        out += ["", "**Next dates:**", ""]
+        out += [f"- {_span(event, s, e)}" for s, e in coming] or ["- none: the series has ended"]
     if event.registration:
         out += ["", f"[Register]({event.registration})"]
     if event.report:
@@ -211,8 +238,18 @@ def event_page(event: Event) -> str:
     return "\n".join(out) + "\n"
 
 
+UID_NAMESPACE = uuid.UUID("5f0b8a4e-2c51-4c2b-9d1e-0c6f7b7c2a91")  # fixed: UIDs never move
+
+
+def event_uid(event: Event) -> str:
+    """A calendar UID from the event's id alone: renaming the project, or moving the event,
+    keeps it, so calendars update the event instead of adding a second one."""
+    return f"{uuid.uuid5(UID_NAMESPACE, event.id)}@events"
+
+
 def calendar(events: Events, ident: Identity, stamp: datetime) -> bytes:
-    """An iCalendar feed of every event, with its time zones, built with ``icalendar``."""
+    """An iCalendar feed of every event, with its time zones, built with ``icalendar``:
+    all-day events as dates, regular ones with their RRULE, hybrid ones with both places."""
     import icalendar
 
     cal = icalendar.Calendar()
@@ -221,18 +258,36 @@ def calendar(events: Events, ident: Identity, stamp: datetime) -> bytes:
     cal.add("x-wr-calname", f"{ident.name} events")
     for ev in sorted(events.events, key=lambda e: e.starts):
         item = icalendar.Event()
-        item.add("uid", f"{ev.id}@{ident.repository}")
+        page = f"{ident.docs_url.rstrip('/')}/events/{ev.id}/"
+        item.add("uid", event_uid(ev))
         item.add("dtstamp", stamp)
-        item.add("dtstart", ev.starts)
-        item.add("dtend", ev.ends)
+        if ev.all_day:  # VALUE=DATE; DTEND is the day after the last one
+            item.add("dtstart", ev.start)
+            item.add("dtend", ev.end + timedelta(days=1))
+        else:
+            item.add("dtstart", ev.starts)
+            item.add("dtend", ev.ends)
+        if ev.rrule is not None:
+            item.add("rrule", icalendar.vRecur.from_ical(ev.rrule.strip()))
         item.add("summary", ev.title)
-        item.add("description", ev.description)
+        lines = [ev.description]
+        if ev.online:
+            lines.append(f"Online: {ev.online}")
+        if ev.registration:
+            lines.append(f"Registration: {ev.registration}")
+        lines.append(f"Details: {page}")
+        item.add("description", "\n\n".join(lines))
         item.add("categories", [ev.kind])
         if ev.location:
             item.add("location", ev.location)
         elif ev.online:
             item.add("location", str(ev.online))
-        item.add("url", f"{ident.docs_url.rstrip('/')}/events/{ev.id}/")
+        if ev.online:
+            item.add("conference", str(ev.online), parameters={"value": "URI"})
+        item.add("url", page)
+        item.add("sequence", ev.sequence)
+        if ev.updated is not None:
+            item.add("last-modified", datetime.combine(ev.updated, datetime.min.time(), UTC))
         cal.add_component(item)
     cal.add_missing_timezones()
     return cal.to_ical()

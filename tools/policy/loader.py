@@ -129,11 +129,16 @@ def read_yaml(path: Path) -> Any:
         raise UserError(f"{path}: {where}not valid YAML ({problem})") from None
 
 
+_UNION_TAGS = {"datetime", "date", "str", "int", "float", "bool", "url", "list", "dict"}
+
+
 def field_path(loc: tuple) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif isinstance(part, str) and out and part in _UNION_TAGS:
+            continue  # pydantic names the branch of a union it tried: not a key of the file
         elif isinstance(part, str) and not part.startswith(("function-", "function_")):
             if not re.fullmatch(r"[\w .@/+-]+", part):
                 part = repr(part)  # a key with a line break or a control character

@@ -45,7 +45,7 @@ def test_clear_examples_leaves_a_valid_policy_and_a_passing_check(tmp_path, caps
     assert main(["--root", str(root), "sync"]) == 0
     assert main(["--root", str(root), "clear-examples"]) == 0
     out = capsys.readouterr().out
-    assert "removed governance/examples.yml: 6 example people and 4 example events" in out
+    assert "removed governance/examples.yml: 6 example people and 5 example events" in out
     assert not (root / "governance" / "examples.yml").exists()
     policy = load_policy(root)
     assert policy.people == [] and load_events(root).events == []

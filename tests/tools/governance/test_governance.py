@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_EVENTS
 from tools import identity
 from tools.governance import generate, pages
 from tools.governance.check import check
@@ -166,13 +166,13 @@ def test_events_index_lists_upcoming_before_past():
 
 
 def test_calendar_feed_parses_back_into_the_same_events():
-    events = load_events(ROOT)
+    events = load_events(path=SAMPLE_EVENTS)
     ident = identity.load(ROOT)
     feed = icalendar.Calendar.from_ical(pages.calendar(events, ident, datetime.now(UTC)))
     parsed = {str(e["uid"]): e for e in feed.walk("VEVENT")}
     assert len(parsed) == len(events.events)
     for ev in events.events:
-        item = parsed[f"{ev.id}@{ident.repository}"]
+        item = parsed[pages.event_uid(ev)]
         assert str(item["summary"]) == ev.title
         assert item.decoded("dtstart") == ev.starts and item.decoded("dtend") == ev.ends
     zones = {str(tz["tzid"]) for tz in feed.walk("VTIMEZONE")}

@@ -131,7 +131,7 @@ def _events_error(tmp_path, text: str) -> str:
         ),
         (
             lambda t: _replace(t, "kind: meetup", "kind: party"),
-            "events[2].kind: Input should be 'meetup', 'workshop' or 'hackathon' (got 'party')",
+            "events[2].kind: Input should be 'meetup', 'workshop', 'hackathon' or 'call' (got 'party')",
         ),
         (
             lambda t: _replace(t, "id: winter-meetup-2026", "id: spring-sprint-2026"),
@@ -147,7 +147,7 @@ def _events_error(tmp_path, text: str) -> str:
         ),
         (
             lambda t: _replace(t, "start: 2026-12-09T18:30", "start: next tuesday"),
-            "events[2].start: Input should be a valid datetime",
+            "events[2].start: Input should be a valid datetime or date",
         ),
         (lambda t: _replace(t, "organisers: [tomas-lind]", "organisers: []"), "organisers"),
         (
