@@ -131,7 +131,8 @@ def _events_error(tmp_path, text: str) -> str:
         ),
         (
             lambda t: _replace(t, "kind: meetup", "kind: party"),
-            "events[2].kind: Input should be 'meetup', 'workshop', 'hackathon' or 'call' (got 'party')",
+            "events[2].kind: Input should be 'meetup', 'workshop', 'hackathon' or 'call' "
+            "(got 'party')",
         ),
         (
             lambda t: _replace(t, "id: winter-meetup-2026", "id: spring-sprint-2026"),

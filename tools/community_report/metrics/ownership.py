@@ -12,6 +12,7 @@ from tools.policy import Policy
 # nothing about who could maintain it, so it is not flagged "at risk".
 AT_RISK_MIN_COMMITS = 3
 AT_RISK_MIN_LINES = 20
+AT_RISK_SHARE = 0.9  # one person wrote this share of the lines or more: at risk, as if alone
 
 
 def area_of(policy: Policy | None):
@@ -68,7 +69,9 @@ def ownership(
         elif commits < AT_RISK_MIN_COMMITS or lines < AT_RISK_MIN_LINES:
             status = "quiet"
         else:
-            status = "at risk" if len(people) == 1 else "ok"
+            top_lines = max(by_lines[area].values(), default=0)
+            one_person = len(people) == 1 or (lines and top_lines / lines >= AT_RISK_SHARE)
+            status = "at risk" if one_person else "ok"
         rows.append(
             {
                 "area": area,

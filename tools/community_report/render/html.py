@@ -100,10 +100,14 @@ def render(report: dict) -> str:
             body.append("<p class='note'>(none)</p>")
         body += [f"<p class='note'>{escape(n)}</p>" for n in s.notes]
     api = report["api"]
+    requests = (
+        f"; GitHub API requests: {api['requests']} ({api['not_modified']} answered 304)"
+        if report["source"].startswith("github:")
+        else ""
+    )
     body.append(
         f"<p class='note'>Generated {escape(report['generated_at'])}; schema version "
-        f"{report['schema_version']}; GitHub API requests: {api['requests']} "
-        f"({api['not_modified']} answered 304).</p>"
+        f"{report['schema_version']}{requests}.</p>"
     )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"

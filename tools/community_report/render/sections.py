@@ -25,16 +25,30 @@ def _share(value) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def _delta(now, before) -> str:
+def _change(now, before) -> str:
     if now is None or before is None:
         return "—"
     diff = now - before
     return f"{'+' if diff > 0 else ''}{_n(diff)}"
 
 
+DEFINITIONS = [
+    "Absence factor (bus factor): the fewest contributors who made more than half of the "
+    "window's commits. Elephant factor: the same count over organisations. Onion: core "
+    "contributors made the first 80% of the commits, regular ones the next 15%, casual ones "
+    "the rest.",
+]
+
+
 def sections(report: dict) -> list[Section]:
     c, k = report["contributors"], report["commits"]
     prev = c["previous"]
+    # against a previous window with no activity at all a change means nothing: no "+1"
+    empty_before = k["previous"] == 0 and prev["active"] == 0
+
+    def _delta(now, before) -> str:
+        return "—" if empty_before else _change(now, before)
+
     out = [
         Section(
             "Summary",
@@ -68,12 +82,18 @@ def sections(report: dict) -> list[Section]:
             ],
             [
                 *report.get("notes", ()),
+                *(
+                    ["The previous window holds no activity: no change is shown."]
+                    if empty_before
+                    else []
+                ),
                 f"{_n(c['returning'])} returning, {_n(c['inactive'])} inactive (no contribution "
                 f"in {c['inactive_days']} days), {_n(c['total'])} contributors ever; "
                 f"{_n(k['merges'])} merges and {_n(k['bots'])} bot commits left out "
                 f"({len(c['bot_identities'])} bots).",
                 f"Onion: {c['onion']['core']} core, {c['onion']['regular']} regular, "
                 f"{c['onion']['casual']} casual contributors.",
+                *DEFINITIONS,
             ],
         ),
         Section(
@@ -110,6 +130,14 @@ def sections(report: dict) -> list[Section]:
                     o["status"],
                 ]
                 for o in report["ownership"]
+            ],
+            [
+                "A path belongs to the area of its last matching CODEOWNERS line, so lines count "
+                "once; a commit that touches several areas counts once in each, so the commits "
+                "column adds up to more than the window's commits. Status: at risk when one "
+                "person made every change or wrote 90% or more of the lines; quiet when an area "
+                "changed too little to judge (under 3 commits or 20 lines); abandoned when "
+                "everyone who changed it has since gone inactive.",
             ],
         )
     )
@@ -222,6 +250,10 @@ def sections(report: dict) -> list[Section]:
 
 
 def heading(report: dict) -> str:
+    """The title: the repository's name, never a path on the machine that made it."""
     w = report["window"]
     span = f"{w['since'][:10]} to {w['until'][:10]} (until exclusive)"
-    return f"Community report — {report['source']} — {span}"
+    source = report["source"]
+    if source.startswith("git:"):
+        source = source.rstrip("/").rsplit("/", 1)[-1] or "repository"
+    return f"Community report — {source} — {span}"
