@@ -152,6 +152,11 @@ def plan(root: Path, old: ident.Identity, new: ident.Identity) -> dict[Path, str
         text = text.replace(old.repo_url, new.repo_url).replace(old.docs_url, new.docs_url)
         out[path] = text
 
+    path = root / ".github" / "ISSUE_TEMPLATE" / "config.yml"
+    if path.is_file():  # the issue chooser links the repository's Discussions
+        text = path.read_text(encoding="utf-8")
+        out[path] = text.replace(f"{old.repo_url}/", f"{new.repo_url}/")
+
     path = root / "README.md"
     text = path.read_text(encoding="utf-8")
     text = _sub(text, r"^# .*$", f"# {new.name}", path, "the title line")
@@ -198,3 +203,38 @@ def rename(root: Path, name: str | None = None, repository: str | None = None,
     for path, text in rewrites.items():
         write_text_atomic(path, text)
     return new
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.governance.rename``: the rename alone, with the standard library only
+    (copier runs it as a task, in whatever Python copier itself runs in)."""
+    import argparse
+
+    from tools.errors import cli_entry
+
+    @cli_entry
+    def run() -> int:
+        p = argparse.ArgumentParser(prog="python -m tools.governance.rename")
+        p.add_argument("--root", type=Path, default=Path.cwd())
+        for flag in ("name", "repository", "package", "docs-url", "description", "copyright"):
+            p.add_argument(f"--{flag}")
+        args = p.parse_args(argv)
+        old = current_identity(args.root)
+        options = {
+            "package": args.package,
+            "docs_url": args.docs_url,
+            "description": args.description,
+            "copyright": args.copyright,
+        }
+        if args.name and args.name == old.name and args.repository == old.repository:
+            print(f"already named {old.name} ({old.repository})")
+            return 0
+        new = rename(args.root, name=args.name, repository=args.repository, **options)
+        print(f"renamed to {new.name} ({new.repository})")
+        return 0
+
+    return run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
