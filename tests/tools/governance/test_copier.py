@@ -47,8 +47,9 @@ def test_copy_then_update_keeps_the_projects_edits(tmp_path):
 
     project = tmp_path / "acme"
     copier_cli = [sys.executable, "-m", "copier"]
-    _run(*copier_cli, "copy", "--trust", "--defaults", "--data", "name=Acme Widgets",
-         "--data", "repository=acme/widgets", str(template), str(project), cwd=tmp_path)  # fmt: skip
+    answers = ["--data", "name=Acme Widgets", "--data", "repository=acme/widgets"]
+    _run(*copier_cli, "copy", "--trust", "--defaults", *answers, str(template), str(project),
+         cwd=tmp_path)  # fmt: skip
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["_commit"] == "v0.1.0" and answers["repository"] == "acme/widgets"
     assert not (project / "copier.yml").exists()
