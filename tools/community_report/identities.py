@@ -112,10 +112,10 @@ def unify(
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for pair in pairs:
         members[union.find("e:" + pair[1].lower())].append(pair)
-    logins_of: dict[str, Counter] = defaultdict(Counter)
+    logins_of: dict[str, set[str]] = defaultdict(set)  # a group's root → its GitHub logins
     for node in list(union.parent):
         if node.startswith("l:"):
-            logins_of[union.find(node)][node[2:]] += 0
+            logins_of[union.find(node)].add(node[2:])
     out: dict[tuple[str, str], str] = {}
     merged = []
     for root, group in members.items():
@@ -129,8 +129,7 @@ def unify(
                 lg = login_of(email) or known.get(email.lower())
                 if lg:
                     weight[lg] += pairs[(name, email)]
-            candidates = sorted(logins_of[root], key=lambda lg: (-weight[lg], lg))
-            who = candidates[0]
+            who = min(logins_of[root], key=lambda lg: (-weight[lg], lg))
         else:
             who = sorted(by_email, key=lambda e: (-by_email[e], e))[0]
         for pair in group:
