@@ -118,6 +118,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--metrics-json", type=Path, help="write the run's metrics here")
     t.add_argument("--no-progress", action="store_true", help="plain log lines even on a terminal")
+    # the flags of pytorch/examples' mnist, for those who come from it
+    t.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="a quick check: one epoch of one batch, tested on one test batch; no checkpoints",
+    )
+    t.add_argument(
+        "--log-interval",
+        type=positive(int),
+        metavar="N",
+        help="log the batch loss every N steps (each log waits for the device)",
+    )
+    t.add_argument(
+        "--test-batch-size", type=positive(int), default=2000, help="evaluation batch (2000)"
+    )
+    t.add_argument(
+        "--save-model",
+        type=Path,
+        metavar="PATH",
+        help="write the trained weights (a state_dict) to PATH at the end",
+    )
 
     e = sub.add_parser("evaluate", help="test accuracy of a checkpoint")
     e.add_argument("--checkpoint", type=Path, required=True)
@@ -182,6 +203,13 @@ def cmd_train(args) -> int:
         data.download(args.data_dir, args.mirror)
     train_split = data.load_split(args.data_dir, "train")
     test_split = data.load_split(args.data_dir, "test")
+    if args.dry_run:
+        if resume is not None:
+            raise UserError("--dry-run with --resume: a dry run starts from scratch; drop one")
+        batch = args.batch_size or training.RECIPES[args.recipe].get("batch_size", 64)
+        train_split, test_split = train_split.head(batch), test_split.head(args.test_batch_size)
+        args.epochs, checkpoint_dir = 1, None
+        print(f"dry run: one epoch of {len(train_split)} samples, {len(test_split)} test samples")
     cfg = training.recipe_config(
         args.recipe,
         model=args.model,
@@ -200,6 +228,8 @@ def cmd_train(args) -> int:
         compile=args.compile,
         deterministic=args.deterministic,
         progress=False if args.no_progress else None,
+        log_interval=args.log_interval,
+        test_batch_size=args.test_batch_size,
     )
     result = training.train(
         cfg, train_split, test_split, runtime, checkpoint_dir=checkpoint_dir, resume=resume
@@ -213,6 +243,9 @@ def cmd_train(args) -> int:
         )
         if args.metrics_json:
             training.write_metrics(args.metrics_json, metrics)
+        if args.save_model:
+            training.save_model(args.save_model, result.net)
+            print(f"weights written to {args.save_model}")
     dist.shutdown()
     return 0
 

@@ -37,6 +37,10 @@ class Split:
     def to(self, device: torch.device | str) -> Split:
         return Split(self.images.to(device), self.labels.to(device))
 
+    def head(self, count: int) -> Split:
+        """The first ``count`` samples (a dry run's single batch)."""
+        return Split(self.images[:count], self.labels[:count])
+
     def tile(self, copies: int) -> Split:
         """The split repeated ``copies`` times (for full-size epochs from a small set)."""
         return Split(self.images.repeat(copies, 1), self.labels.repeat(copies))

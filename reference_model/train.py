@@ -81,6 +81,8 @@ class Runtime:
     compile: bool = False
     deterministic: bool = False
     progress: bool | None = None  # None: a progress bar when stderr is a terminal
+    log_interval: int | None = None  # log the batch loss every N steps (waits for the device)
+    test_batch_size: int = 2000  # evaluation batch; memory, not results, depends on it
 
 
 @dataclass
@@ -376,6 +378,13 @@ def train(
                 sched.step()
             loss_sum += per_rank.detach()
             bar.update()
+            step = start // cfg.batch_size + 1
+            if runtime.log_interval and step % runtime.log_interval == 0:
+                # .item() waits for the device: only when asked for, as in pytorch/examples
+                say(
+                    f"  epoch {epoch + 1} step {step}/{steps_per_epoch}  batch loss "
+                    f"{per_rank.item() / max(len(idx), 1):.4f}"
+                )
         bar.close()
         dist.synchronize(device)
         seconds = time.perf_counter() - t0
@@ -398,7 +407,7 @@ def train(
         result.train_seconds += seconds
         result.samples_seen += n
         result.epochs_run = epoch + 1
-        acc, test_loss = evaluate(net, test_dev, runtime.precision)
+        acc, test_loss = evaluate(net, test_dev, runtime.precision, runtime.test_batch_size)
         result.test_accuracy, result.test_loss = acc, test_loss
         row = {
             "epoch": epoch + 1,
@@ -435,7 +444,9 @@ def train(
         dist.barrier(ctx)
     if start_epoch >= cfg.epochs:  # a finished run: report its model, train nothing
         say(f"the checkpoint has finished all {cfg.epochs} epochs; evaluating it only")
-        result.test_accuracy, result.test_loss = evaluate(net, test_dev, runtime.precision)
+        result.test_accuracy, result.test_loss = evaluate(
+            net, test_dev, runtime.precision, runtime.test_batch_size
+        )
     result.net = net
     return result
 
@@ -449,6 +460,20 @@ def _finite(value):
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
+
+
+def save_model(path: Path, net: torch.nn.Module) -> None:
+    """The trained weights alone (a state_dict), as pytorch/examples' --save-model writes
+    them: load with ``model.load_state_dict(torch.load(path, weights_only=True))``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        torch.save({k: v.detach().cpu() for k, v in net.state_dict().items()}, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def write_metrics(path: Path, metrics: dict) -> None:

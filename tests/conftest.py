@@ -41,10 +41,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def mnist_5k() -> Path:
-    """The real 5k/10k MNIST split of ../shared/datasets, when this checkout has it."""
-    root = SHARED_DATASETS / "mnist-5k"
+    """Real MNIST digits: $MNIST_ROOT when set (any MNIST root, e.g. one filled by
+    `python -m reference_model train --download`), else the 5k/10k split of ../shared/datasets
+    when this checkout has it; otherwise the accuracy tests are skipped, saying why."""
+    env = os.environ.get("MNIST_ROOT")
+    root = Path(env) if env else SHARED_DATASETS / "mnist-5k"
     if not (root / "MNIST" / "raw" / "train-images-idx3-ubyte").is_file():
-        pytest.skip(f"real MNIST digits not found at {root} (see shared/datasets/README.md)")
+        where = f"$MNIST_ROOT={env}" if env else str(root)
+        pytest.skip(f"real MNIST digits not found at {where} (set MNIST_ROOT to an MNIST root)")
     return root
 
 
