@@ -88,6 +88,13 @@ def wrap(model: nn.Module, ctx: Context, device: torch.device) -> nn.Module:
     return nn.parallel.DistributedDataParallel(model, device_ids=ids)
 
 
+def all_sum(tensor: torch.Tensor, ctx: Context) -> torch.Tensor:
+    """The tensor summed over every rank (itself outside DDP); one collective."""
+    if ctx.distributed:
+        dist.all_reduce(tensor, op=dist.ReduceOp.SUM)
+    return tensor
+
+
 def barrier(ctx: Context) -> None:
     if ctx.distributed:
         dist.barrier()

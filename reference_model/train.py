@@ -350,6 +350,7 @@ def train(
     for epoch in range(start_epoch, cfg.epochs):
         model.train()
         loss_sum = torch.zeros((), device=device)
+        seen = 0  # samples this rank trained on (its share of each global batch)
         dist.synchronize(device)
         t0 = time.perf_counter()
         order = data.epoch_order(n, cfg.seed, epoch, device)
@@ -377,6 +378,7 @@ def train(
             if sched is not None:
                 sched.step()
             loss_sum += per_rank.detach()
+            seen += len(range(ctx.rank, n_global, ctx.world_size))
             bar.update()
             step = start // cfg.batch_size + 1
             if runtime.log_interval and step % runtime.log_interval == 0:
@@ -389,7 +391,11 @@ def train(
         dist.synchronize(device)
         seconds = time.perf_counter() - t0
 
-        train_loss = loss_sum.item() / max(len(range(ctx.rank, n, ctx.world_size)), 1)
+        # every rank's loss and samples, so the logged loss is the global batch's, not rank 0's
+        totals = dist.all_sum(
+            torch.stack([loss_sum.float(), torch.tensor(float(seen), device=device)]), ctx
+        )
+        train_loss = totals[0].item() / max(totals[1].item(), 1)
         if not math.isfinite(train_loss) or not all(
             torch.isfinite(p).all() for p in net.parameters()
         ):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -154,6 +155,10 @@ def test_two_gloo_ranks_match_one_process_with_the_same_global_batch(tmp_path):
     single = training.train(cfg, tr, te, CPU, **QUIET)
     for key, value in _weights(single.net).items():
         torch.testing.assert_close(ddp[key], value, rtol=1e-4, atol=1e-5)
+    # the logged loss covers both ranks (999 samples, last batch 99 = 50 + 49), not rank 0's
+    logged = [h["train_loss"] for h in json.loads((tmp_path / "m.json").read_text())["history"]]
+    expected = [h["train_loss"] for h in single.history]
+    assert logged == pytest.approx(expected, rel=1e-4)
 
 
 @pytest.mark.slow
