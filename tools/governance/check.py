@@ -66,8 +66,13 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
             )
     conduct = root / CODE_OF_CONDUCT
     if conduct.is_file() and splice(conduct.read_text(encoding="utf-8"), "") is None:
-        problems.append(
-            Problem(CODE_OF_CONDUCT.as_posix(), "has lost its contact markers; restore them")
+        problems.append(  # a warning: a repository using these hooks may have its own CoC
+            Problem(
+                CODE_OF_CONDUCT.as_posix(),
+                "has no contact markers, so `governance sync` cannot write the policy's private "
+                "contact into it",
+                warning=True,
+            )
         )
     if policy.contact.conduct is None:
         problems.append(
