@@ -142,14 +142,16 @@ def evaluate(
     was_training = net.training
     net.eval()
     correct = torch.zeros((), dtype=torch.long, device=device)
-    loss = torch.zeros((), dtype=torch.float64, device=device)
+    # float64 keeps 10k summed losses exact; MPS has no float64, so float32 there
+    wide = torch.float32 if device.type == "mps" else torch.float64
+    loss = torch.zeros((), dtype=wide, device=device)
     for start in range(0, len(split), batch_size):
         x = data.normalise(split.images[start : start + batch_size])
         y = split.labels[start : start + batch_size]
         with autocast(device, precision):
             logits = net(x).float()
         correct += (logits.argmax(1) == y).sum()
-        loss += F.cross_entropy(logits, y, reduction="sum").double()
+        loss += F.cross_entropy(logits, y, reduction="sum").to(wide)
     net.train(was_training)
     n = max(len(split), 1)
     return correct.item() / n, loss.item() / n

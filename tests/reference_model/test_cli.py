@@ -126,5 +126,10 @@ def test_bench_runs_both_pipelines_side_by_side(tiny_mnist):
         fig["epoch"]["dataloader_seconds"] / fig["epoch"]["ours_seconds"]
     )
     assert 0 <= fig["seed"]["dataloader_accuracy"] <= 1
+    assert fig["epoch"]["speedup_vs_tensor_dataloader"] == pytest.approx(
+        fig["epoch"]["tensor_dataloader_seconds"] / fig["epoch"]["ours_seconds"]
+    )
+    assert 0 <= fig["seed"]["tensor_dataloader_accuracy"] <= 1
     report = bench.table(fig)
     assert "DataLoader + ToTensor + Normalize" in report and "reference_model trainer" in report
+    assert "DataLoader over a TensorDataset" in report
