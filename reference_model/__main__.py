@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--seed-epochs", type=positive(int), default=10)
     b.add_argument("--json", type=Path, help="also write the figures here")
+    b.add_argument("--plot", type=Path, help="write accuracy against training seconds here, as SVG")
     return parser
 
 
@@ -286,6 +287,11 @@ def cmd_bench(args) -> int:
     print(bench.table(figures))
     if args.json:
         training.write_metrics(args.json, figures)
+    if args.plot:
+        from tools.files import write_text
+
+        write_text(args.plot, bench.plot_svg(figures))
+        print(f"plot written to {args.plot}")
     return 0
 
 

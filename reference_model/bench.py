@@ -11,7 +11,12 @@ with like. Three parts:
 (b) time to accuracy: the seed recipe for ``seed_epochs`` epochs both ways, then
     ``--recipe fast`` until it reaches the baseline's final test accuracy;
 (c) every optimizer at its default learning rate on the seed recipe, and the peak memory of
-    a CPU run over ``tile`` copies.
+    a CPU run over ``tile`` copies;
+(d) the roofline: the FLOPs a training sample costs, the machine's measured matrix-product
+    peak (fp32, and bf16), and the fraction of it the trainer reaches at batch 64 and 1024,
+    fp32 and bf16.
+
+``plot_svg`` draws accuracy against training seconds for every run of (b) and (c).
 """
 
 from __future__ import annotations
@@ -102,6 +107,90 @@ def tensor_baseline_epochs(
     return seconds, acc
 
 
+def train_flops_per_sample(net: torch.nn.Module) -> int:
+    """Multiply-adds × 2 of a forward pass, times 3 for forward + backward (the backward pass
+    computes the weight gradients and the activations' gradients: two products per layer,
+    less the first layer's input gradient, which nobody needs)."""
+    forward = backward = 0
+    first = True
+    for layer in net.modules():
+        if isinstance(layer, torch.nn.Linear):
+            macs = layer.in_features * layer.out_features
+            forward += 2 * macs
+            backward += 2 * macs * (1 if first else 2)
+            first = False
+    return forward + backward
+
+
+def matmul_peak(device: torch.device, precision: str, seconds: float = 1.0) -> float:
+    """Measured FLOP/s of large matrix products through the trainer's own path (``F.linear``
+    of fp32 tensors, under bf16 autocast for bf16): the machine's practical peak for it.
+    The size grows from 256 to 2048 while time allows (a CPU without bf16 units is slow)."""
+
+    def product(size: int):
+        x = torch.randn(size, size, device=device)
+        w = torch.randn(size, size, device=device)
+
+        def run():
+            with training.autocast(device, precision):
+                return F.linear(x, w)
+
+        return run
+
+    size = 256
+    while size < 2048:
+        run = product(size)
+        run()
+        dist.synchronize(device)
+        t0 = time.perf_counter()
+        run()
+        dist.synchronize(device)
+        if (time.perf_counter() - t0) * 8 * 4 > seconds:  # the next size takes 8× longer
+            break
+        size *= 2
+    run = product(size)
+    run()  # warm-up
+    dist.synchronize(device)
+    runs, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        run()
+        runs += 1
+    dist.synchronize(device)
+    return 2 * size**3 * runs / (time.perf_counter() - t0)
+
+
+def roofline(train_split, test_split, device: str, samples: int, peak_seconds: float = 1.0) -> dict:
+    """The trainer's FLOP rate against the measured peak, over one epoch of ``samples``."""
+    dev = dist.resolve_device(device)
+    flops = train_flops_per_sample(models.MLP())
+    peaks = {
+        "fp32": matmul_peak(dev, "fp32", seconds=peak_seconds),
+        "bf16": matmul_peak(dev, "bf16", seconds=peak_seconds),
+    }
+    rows = []
+    for batch in (64, 1024):
+        for precision in ("fp32", "bf16"):
+            cfg = training.recipe_config("seed", epochs=1, batch_size=batch)
+            runtime = training.Runtime(device=device, precision=precision, progress=False)
+            copies = max(1, -(-samples // len(train_split)))
+            epoch = train_split.tile(copies).head(samples)
+            r = training.train(cfg, epoch, test_split, runtime, log=_quiet)
+            rate = r.samples_seen / r.train_seconds
+            rows.append(
+                {
+                    "batch": batch,
+                    "precision": precision,
+                    "samples_per_second": rate,
+                    "gflops": rate * flops / 1e9,
+                    "fraction_of_peak": rate * flops / peaks[precision],
+                    "fraction_of_fp32_peak": rate * flops / peaks["fp32"],
+                    "test_accuracy": r.test_accuracy,
+                }
+            )
+    return {"flops_per_sample": flops, "peak_gflops": {k: v / 1e9 for k, v in peaks.items()},
+            "runs": rows}  # fmt: skip
+
+
 def _peak_rss_mb(root: Path, tile: int) -> float:
     """Peak resident memory of a fresh process training one CPU epoch over ``tile`` copies."""
     code = (
@@ -128,6 +217,8 @@ def run(
     seed_epochs: int = 10,
     optimizers: bool = True,
     log=print,
+    peak_seconds: float = 1.0,
+    roofline_samples: int = 10_000,
 ) -> dict:
     dev = dist.resolve_device(device)
     runtime = training.Runtime(device=device, precision=precision, compile=compile, progress=False)
@@ -172,6 +263,10 @@ def run(
         if row["test_accuracy"] >= base_acc:
             reached = {"epoch": row["epoch"], "seconds": elapsed}
             break
+    fig["curves"] = {
+        "seed recipe, reference_model": _curve(ours.history),
+        "--recipe fast": _curve(fast.history),
+    }
     fig["seed"] = {
         "epochs": seed_epochs,
         "dataloader_seconds": base_s,
@@ -203,11 +298,87 @@ def run(
                 log=_quiet,
             )
             rows[name] = {"lr": spec.lr, "accuracy": r.test_accuracy, "seconds": r.train_seconds}
+            fig["curves"][name] = _curve(r.history)
         fig["optimizers"] = rows
         if dev.type == "cpu":
             fig["peak_rss_mb"] = _peak_rss_mb(root, tile)
+    log("(d) the roofline: matrix-product peak, then the trainer at batch 64 and 1024 …")
+    fig["roofline"] = roofline(train_split, test_split, device, roofline_samples, peak_seconds)
     fig["bench_self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return fig
+
+
+def _curve(history: list[dict]) -> list[tuple[float, float]]:
+    """(cumulative training seconds, test accuracy) after each epoch."""
+    out, elapsed = [], 0.0
+    for row in history:
+        elapsed += row["seconds"]
+        out.append((round(elapsed, 3), row["test_accuracy"]))
+    return out
+
+
+PALETTE = ("#3f51b5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00897b", "#6d4c41",
+           "#546e7a", "#c0ca33")  # fmt: skip
+
+
+def plot_svg(fig: dict, width: int = 760, height: int = 420) -> str:
+    """Accuracy against training seconds, one line per run (log-scaled time axis): the
+    figure on the docs page, drawn here so the bench and the page never disagree."""
+    import math
+    from html import escape
+
+    curves = fig["curves"]
+    points = [p for c in curves.values() for p in c]
+    t_lo = min(t for t, _ in points) * 0.8
+    t_hi = max(t for t, _ in points) * 1.25
+    a_lo = min(0.90, min(a for _, a in points))
+    a_hi = max(a for _, a in points) + 0.005
+    left, right, top, bottom = 60, 240, 20, 50
+
+    def x(t: float) -> float:
+        span = math.log(t_hi) - math.log(t_lo)
+        return left + (width - left - right) * (math.log(t) - math.log(t_lo)) / span
+
+    def y(a: float) -> float:
+        return top + (height - top - bottom) * (a_hi - a) / (a_hi - a_lo)
+
+    out = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"viewBox='0 0 {width} {height}' font-family='sans-serif' font-size='12'>",
+        f"<title>Test accuracy against training seconds ({escape(fig['device'])})</title>",
+        f"<rect width='{width}' height='{height}' fill='white'/>",
+    ]
+    step = 0.02 if a_hi - a_lo <= 0.12 else 0.05
+    ticks = [math.ceil(a_lo / step) * step + k * step for k in range(int(1 / step) + 1)]
+    for tick in ticks:
+        if a_lo <= tick <= a_hi:
+            out.append(f"<line x1='{left}' x2='{width - right}' y1='{y(tick):.1f}' "
+                       f"y2='{y(tick):.1f}' stroke='#ddd'/><text x='{left - 6}' "
+                       f"y='{y(tick) + 4:.1f}' text-anchor='end'>{tick:.0%}</text>")  # fmt: skip
+    tick = 10 ** math.floor(math.log10(t_lo))
+    while tick <= t_hi:
+        for m in (1, 2, 5):
+            t = tick * m
+            if t_lo <= t <= t_hi:
+                grid = (f"<line x1='{x(t):.1f}' x2='{x(t):.1f}' y1='{top}' "
+                        f"y2='{height - bottom}' stroke='#eee'/>")  # fmt: skip
+                label = (f"<text x='{x(t):.1f}' y='{height - bottom + 16}' "
+                         f"text-anchor='middle'>{t:g} s</text>")  # fmt: skip
+                out.append(grid + label)
+        tick *= 10
+    for i, (name, curve) in enumerate(curves.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        path = " ".join(f"{x(t):.1f},{y(a):.1f}" for t, a in curve)
+        out.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2'>"
+                   f"<title>{escape(name)}</title></polyline>")  # fmt: skip
+        ly = top + 16 * i + 8
+        out.append(f"<line x1='{width - right + 12}' x2='{width - right + 32}' y1='{ly}' "
+                   f"y2='{ly}' stroke='{colour}' stroke-width='3'/><text "
+                   f"x='{width - right + 36}' y='{ly + 4}'>{escape(name)}</text>")  # fmt: skip
+    out.append(f"<text x='{(left + width - right) / 2:.0f}' y='{height - 12}' "
+               "text-anchor='middle'>training seconds (log scale), 2-core CPU</text>")  # fmt: skip
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def table(fig: dict) -> str:
@@ -269,4 +440,23 @@ def table(fig: dict) -> str:
         lines.append(
             f"\npeak RSS of a CPU epoch over {e['samples']:,} samples: {fig['peak_rss_mb']:.0f} MB"
         )
+    if "roofline" in fig:
+        rf = fig["roofline"]
+        peak = rf["peak_gflops"]
+        lines += [
+            "",
+            f"(d) roofline: {rf['flops_per_sample'] / 1e6:.2f} MFLOP per training sample; "
+            f"measured matrix-product peak {peak['fp32']:,.0f} GFLOP/s fp32, "
+            f"{peak['bf16']:,.0f} GFLOP/s bf16",
+            "",
+            "| batch | precision | samples/s | GFLOP/s | of its peak | of fp32 peak "
+            "| test accuracy |",
+            "|---:|---|---:|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {r['batch']} | {r['precision']} | {r['samples_per_second']:,.0f} "
+            f"| {r['gflops']:,.1f} | {r['fraction_of_peak']:.0%} "
+            f"| {r['fraction_of_fp32_peak']:.0%} | {r['test_accuracy']:.2%} |"
+            for r in rf["runs"]
+        ]
     return "\n".join(lines)

@@ -119,8 +119,9 @@ def test_a_mirror_serving_other_files_is_refused(tmp_path, capsys):
 
 def test_bench_runs_both_pipelines_side_by_side(tiny_mnist):
     fig = bench.run(
-        tiny_mnist, device="cpu", tile=2, seed_epochs=1, optimizers=False, log=lambda *_: None
-    )
+        tiny_mnist, device="cpu", tile=2, seed_epochs=1, optimizers=False,
+        log=lambda *_: None, peak_seconds=0.05, roofline_samples=256,
+    )  # fmt: skip
     assert fig["epoch"]["samples"] == 1200
     assert fig["epoch"]["speedup"] == pytest.approx(
         fig["epoch"]["dataloader_seconds"] / fig["epoch"]["ours_seconds"]
@@ -133,3 +134,17 @@ def test_bench_runs_both_pipelines_side_by_side(tiny_mnist):
     report = bench.table(fig)
     assert "DataLoader + ToTensor + Normalize" in report and "reference_model trainer" in report
     assert "DataLoader over a TensorDataset" in report
+    rf = fig["roofline"]
+    assert (
+        rf["flops_per_sample"] == 1_598_000
+    )  # 2·(784·500 + 500·10) forward, ×2 backward - input grad
+    assert [(r["batch"], r["precision"]) for r in rf["runs"]] == [
+        (64, "fp32"), (64, "bf16"), (1024, "fp32"), (1024, "bf16")]  # fmt: skip
+    assert all(r["fraction_of_fp32_peak"] > 0 for r in rf["runs"])
+    assert "MFLOP per training sample" in report
+    svg = bench.plot_svg(fig)
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+    assert len(lines) == len(fig["curves"]) == 2
