@@ -197,3 +197,18 @@ def test_cuda_bf16_compiled_training(tiny_mnist):
     runtime = training.Runtime(device="cuda", precision="bf16", compile=True, progress=False)
     result = training.train(training.recipe_config("fast", epochs=2), tr, te, runtime, **QUIET)
     assert result.device.startswith("cuda") and result.test_accuracy > 0.5
+
+
+@pytest.mark.slow
+def test_compile_warms_up_before_the_clock_and_changes_no_result(tiny_mnist):
+    """torch.compile on the CPU: compiled before epoch 1 is timed (both batch shapes, the
+    ragged last one too), reported apart, and the weights match the eager run's."""
+    tr, te = _splits(tiny_mnist)  # 600 samples, batch 64: a ragged last batch of 24
+    cfg = training.recipe_config("seed", epochs=1)
+    lines = []
+    compiled = training.train(cfg, tr, te, replace(CPU, compile=True), log=lines.append)
+    eager = training.train(cfg, tr, te, CPU, **QUIET)
+    assert compiled.compile_seconds > 0 and compiled.metrics()["compile_seconds"] > 0
+    assert any(line.startswith("compiled in ") for line in lines)
+    for key, value in _weights(eager.net).items():
+        torch.testing.assert_close(_weights(compiled.net)[key], value, rtol=1e-3, atol=1e-4)
