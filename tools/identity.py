@@ -10,7 +10,7 @@ from pathlib import Path
 from tools.errors import UserError
 
 IDENTITY_FILE = "identity.toml"
-_REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 _PACKAGE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 
@@ -57,7 +57,7 @@ def validate(data: dict, where: str) -> Identity:
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
             raise UserError(f"{where}: {key} must be a non-empty string, got {value!r}")
-    if not _REPOSITORY.match(data["repository"]):
+    if not REPOSITORY.match(data["repository"]):
         raise UserError(
             f"{where}: repository must look like owner/name, got {data['repository']!r}"
         )

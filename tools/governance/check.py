@@ -6,6 +6,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.errors import UserError
 from tools.files import write_text_atomic
 from tools.governance.generate import (
     CODE_OF_CONDUCT,
@@ -182,7 +183,7 @@ def expected(policy: Policy, root: Path) -> dict[Path, str]:
 
     try:
         repository = identity.load(root).repository
-    except Exception:  # a repository without identity.toml: no issue chooser to generate
+    except UserError:  # a repository without identity.toml: no issue chooser to generate
         repository = None
     out = generated(policy, repository)
     conduct = root / CODE_OF_CONDUCT

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from pathlib import Path
 
 from tools import identity
@@ -139,7 +138,7 @@ def cmd_clear_examples(root: Path) -> int:
 
 def _repository(args, root: Path) -> str:
     repo = args.repository or identity.load(root).repository
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}", repo):
+    if not identity.REPOSITORY.match(repo):
         raise UserError(f"{repo!r}: not OWNER/REPO")
     return repo
 

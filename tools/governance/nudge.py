@@ -76,6 +76,7 @@ def render(repo: str, nudges: list[Nudge], posting: bool) -> str:
 def post(client: GitHubClient, repo: str, nudges: list[Nudge], bot_login: str,
          now: datetime) -> int:  # fmt: skip
     """Post each nudge; after a lost answer, look for it before posting again."""
+    since = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")  # GitHub's time format
     for n in nudges:
         path = f"repos/{repo}/issues/{n.number}/comments"
 
@@ -83,13 +84,10 @@ def post(client: GitHubClient, repo: str, nudges: list[Nudge], bot_login: str,
             for page in client.pages(path, None, repo):
                 for c in page.data or ():
                     login = ((c.get("user") or {}).get("login") or "").lower()
-                    when = datetime.fromisoformat(
-                        (c.get("created_at") or "").replace("Z", "+00:00")
-                    )
                     if (
                         login == bot_login.lower()
                         and NUDGE_MARKER in (c.get("body") or "")
-                        and when >= now - timedelta(hours=1)
+                        and (c.get("created_at") or "") >= since
                     ):
                         return c
             return None

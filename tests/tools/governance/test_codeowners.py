@@ -38,26 +38,19 @@ def test_a_path_belongs_to_its_last_matching_line():
     assert lines == ["/tools/** @ana @ben", "/tools/governance/** @ana @cy @acme/governance"]
 
 
-def test_a_wholly_overridden_glob_is_a_warning():
+def test_a_wholly_overridden_glob_is_a_warning(tmp_path):
     shadowed = policy(
         tools={"description": "t", "paths": ["tools/**", "tools/governance/*.py"]},
         gov={"description": "g", "paths": ["tools/governance/**"]},
     )
     files = ["tools/a.py", "tools/governance/x.py", "tools/governance/y.py"]
-    found = check(shadowed, _root_with(files), files)
+    found = check(shadowed, tmp_path, files)
     warned = [p for p in found if p.warning and "wholly overridden" in p.message]
     assert [p.where.rsplit(": ", 1)[1] for p in warned] == ["areas.tools.paths[1]"]
     assert "by a more specific glob of gov" in warned[0].message
 
 
-def _root_with(files):
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp())
-
-
-def test_dead_globs_anywhere_in_the_policy_are_warned():
+def test_dead_globs_anywhere_in_the_policy_are_warned(tmp_path):
     areas = {
         "tools": {"description": "t", "paths": ["tools/**"]},
         "gov": {"description": "g", "paths": ["tools/g/**"]},
@@ -65,7 +58,7 @@ def test_dead_globs_anywhere_in_the_policy_are_warned():
     review = {"protected_paths": ["tolls/**"], "tests": {"when_changed": ["srcc/**"]}}
     p = Policy.model_validate({"version": 1, "people": PEOPLE, "areas": areas, "review": review})
     files = ["tools/a.py", "tools/g/b.py"]
-    found = [str(x) for x in check(p, _root_with(files), files) if x.warning]
+    found = [str(x) for x in check(p, tmp_path, files) if x.warning]
     assert any("review.protected_paths[0]: warning: 'tolls/**' matches no file" in f for f in found)
     assert any("review.tests.when_changed[0]: warning: 'srcc/**'" in f for f in found)
 
