@@ -46,6 +46,31 @@ class Split:
         return Split(self.images.repeat(copies, 1), self.labels.repeat(copies))
 
 
+# The validation split's own seed: the same held-out digits for every run seed, so runs with
+# different seeds are compared on one validation set.
+VALIDATION_SEED = 31_415
+
+
+def hold_out(split: Split, fraction: float) -> tuple[Split, Split]:
+    """(train, validation): ``fraction`` of each class held out of the training split, drawn
+    with :data:`VALIDATION_SEED`. Both parts keep the file's order, so a run on the train part
+    draws its epochs exactly as a run on a whole split of that size would."""
+    if fraction <= 0:
+        return split, Split(split.images[:0], split.labels[:0])
+    order = torch.randperm(len(split), generator=torch.Generator().manual_seed(VALIDATION_SEED))
+    held = []
+    for digit in range(10):
+        of_class = order[split.labels[order] == digit]
+        held.append(of_class[: round(of_class.numel() * fraction)])
+    mask = torch.zeros(len(split), dtype=torch.bool)
+    mask[torch.cat(held)] = True
+    val_idx, train_idx = mask.nonzero().flatten(), (~mask).nonzero().flatten()
+    return (
+        Split(split.images[train_idx], split.labels[train_idx]),
+        Split(split.images[val_idx], split.labels[val_idx]),
+    )
+
+
 def raw_dir(root: Path | str) -> Path:
     return Path(root) / "MNIST" / "raw"
 

@@ -50,7 +50,7 @@ def test_metrics_report_what_was_run(tiny_mnist):
     m = result.metrics()
     assert m["epochs"] == 2 and m["device"] == "cpu" and m["world_size"] == 1
     assert m["optimizer"] == "nesterov" and m["precision"] == "fp32"
-    assert m["samples_per_second"] == pytest.approx(2 * len(tr) / m["train_seconds"])
+    assert m["samples_per_second"] == pytest.approx(2 * m["train_samples"] / m["train_seconds"])
     assert m["train_seconds"] == pytest.approx(sum(h["seconds"] for h in m["history"]))
     assert 0.5 < m["test_accuracy"] <= 1.0  # the synthetic digits are easy
 
@@ -168,9 +168,10 @@ def test_seed_recipe_accuracy_on_real_digits(mnist_5k, name):
     tr, te = _splits(mnist_5k)
     cfg = training.recipe_config("seed", optimizer=name)
     result = training.train(cfg, tr, te, training.Runtime(device="cpu", progress=False), **QUIET)
-    # Floors below the lowest of seeds 0-4 (docs: Reference model, Optimizers over seeds):
-    # RMSprop's seed 0 is its lowest, 93.97%; plain SGD's lowest is 93.69%.
-    floor = 0.93 if name == "sgd" else 0.935
+    # Floors below the lowest test accuracy of seeds 0-4, with 10% of the digits held out for
+    # validation (docs: Reference model; `python -m benchmarks.reference_seeds`): RMSprop at
+    # its default rate swings most (lowest 91.40%), then plain SGD (92.17%).
+    floor = {"rmsprop": 0.91, "sgd": 0.92}.get(name, 0.935)
     assert result.test_accuracy >= floor, f"{name}: {result.test_accuracy:.2%}"
 
 
@@ -180,7 +181,10 @@ def test_fast_recipe_reaches_the_seed_accuracy_on_real_digits(mnist_5k):
     result = training.train(
         training.recipe_config("fast"), tr, te, training.Runtime(device="cpu"), **QUIET
     )
-    assert result.test_accuracy >= 0.947  # the seed recipe's 10-epoch figure on this split
+    # lowest of seeds 0-4: 94.26%; the seed recipe (Adam) averages 94.45% on the same split
+    assert result.test_accuracy >= 0.94
+    # the recipe was chosen to match the seed recipe on validation (benchmarks.reference_tune)
+    assert result.val_accuracy >= 0.945 and result.epochs_run == 3
 
 
 def test_bf16_autocast_path_runs_on_cpu(tiny_mnist):
