@@ -22,6 +22,13 @@ SAMPLE_EVENTS = ROOT / "tests" / "data" / "events.yml"
 SHARED_DATASETS = ROOT.parent / "shared" / "datasets"
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory, monkeypatch):
+    """Each test its own cache directory: the community report's store and the GitHub cache
+    never land in the user's, nor carry over from one test to the next."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def pytest_collection_modifyitems(config, items):
     try:
         import torch

@@ -18,6 +18,7 @@ from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE
 
 REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+ORG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
 MAX_INACTIVE_DAYS = 36_500  # a century
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
@@ -28,9 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="community-report",
         description="Who contributes, how fast the project answers, and where it depends on "
         "too few people. SOURCE is a local git repository (default: the current directory; "
-        "offline, no token) or a GitHub OWNER/REPO.",
+        "offline, no token), a GitHub OWNER/REPO, a GitHub ORG (its public repositories that "
+        "are neither forks nor archived), or @FILE listing sources one a line. One source gives "
+        "the report of a window; several, or --by, give each metric over time, per repository "
+        "and for the whole set.",
     )
-    p.add_argument("source", nargs="?", default=".", metavar="SOURCE", help="PATH or OWNER/REPO")
+    p.add_argument(
+        "source", nargs="*", default=["."], metavar="SOURCE", help="PATH, OWNER/REPO, ORG or @FILE"
+    )
     p.add_argument(
         "--since",
         help="window start, a date or timestamp read as UTC (default: 90 days before --until)",
@@ -62,6 +68,46 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="the policy file (default: governance/policy.yml of the repository, when present)",
     )
+    s = p.add_argument_group("the store, and health over time")
+    s.add_argument(
+        "--store",
+        type=Path,
+        help="the DuckDB file the records are kept in, and added to on each run (default: "
+        "store.duckdb in the cache directory)",
+    )
+    s.add_argument("--no-store", action="store_true", help="keep nothing: read, report, forget")
+    s.add_argument(
+        "--by",
+        choices=("month", "quarter"),
+        help="each metric as a series over the whole history (default with several sources: "
+        "quarter)",
+    )
+    s.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="what runs the metrics over the store: duckdb (default, in process) or spark "
+        "(pip install 'guildkit[spark]', Java 17)",
+    )
+    s.add_argument(
+        "--spark-master",
+        default="local[2]",
+        metavar="URL",
+        help="with --engine spark: local[N], spark://HOST:7077, yarn … (default local[2])",
+    )
+    s.add_argument(
+        "--gharchive",
+        action="extend",
+        nargs="+",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="GH Archive hourly files (.json.gz) to add to the store; SOURCE then names the "
+        "OWNER/REPO or ORG to keep (default: every repository in them)",
+    )
+    s.add_argument("--export", type=Path, metavar="DIR", help="write the store as Parquet here")
+    s.add_argument("--import", dest="import_", type=Path, metavar="DIR",
+                   help="add the records of a store exported with --export")  # fmt: skip
     g = p.add_argument_group("GitHub sources")
     g.add_argument(
         "--token-env",
@@ -117,9 +163,19 @@ def _policy(args, root: Path | None):
     return None
 
 
-def collect(args, window: Window):
-    """Read the source into records, with the policy that applies to it."""
-    source = args.source
+def _github_client(args):
+    from tools.community_report.sources.github import default_cache_dir
+    from tools.github import GitHubClient
+
+    return GitHubClient(
+        os.environ.get(args.token_env), args.api_url, args.cache_dir or default_cache_dir(),
+        token_env=args.token_env,
+    )  # fmt: skip
+
+
+def collect(args, window: Window, source: str, store=None):
+    """Read one source into records, with the policy that applies to it; with a store, the
+    records are kept there too."""
     if not Path(source).exists() and REPO.match(source):
         from tools.community_report.sources import github as gh_source
         from tools.community_report.sources.git import toplevel as git_toplevel
@@ -139,6 +195,12 @@ def collect(args, window: Window):
             policy=policy,
             progress=not args.no_progress and sys.stderr.isatty(),
         )
+        if store is not None:  # kept, then read back: the report is built from the store
+            store.put_github(activity.source, activity.issues, activity.comments,
+                             activity.reviews)  # fmt: skip
+            activity.issues, activity.comments, activity.reviews = store.github_records(
+                activity.source
+            )
         return activity, policy
 
     from tools.community_report.sources import git as git_source
@@ -147,22 +209,129 @@ def collect(args, window: Window):
     git_source.check_repository(path)
     root = git_source.toplevel(path)
     policy = _policy(args, root)
+    activity = git_source.read_commits(
+        path,
+        detail_since=window.since,  # file statistics are shown for this window only
+        is_bot=_is_bot(policy),
+        until=window.until,
+        known_emails=_known(policy),
+        exclude=tuple(args.exclude),
+        store=store,
+    )
+    return activity, policy
+
+
+def _is_bot(policy):
+    from tools.community_report.sources import git as git_source
 
     def is_bot(name: str, email: str, identity: str) -> bool:
         if git_source.default_is_bot(name, email, identity):
             return True
         return policy is not None and (policy.is_bot(identity) or policy.is_bot(name))
 
-    known = {e: p.login for p in policy.people for e in p.emails} if policy else {}
-    activity = git_source.read_commits(
-        path,
-        detail_since=window.since,  # file statistics are shown for this window only
-        is_bot=is_bot,
-        until=window.until,
-        known_emails=known,
-        exclude=tuple(args.exclude),
-    )
-    return activity, policy
+    return is_bot
+
+
+def _known(policy) -> dict[str, str]:
+    return {e: p.login for p in policy.people for e in p.emails} if policy else {}
+
+
+def expand_sources(items: list[str]) -> list[str]:
+    """The sources named on the command line, @FILE lists read (one a line; # comments)."""
+    out = []
+    for item in items:
+        if item.startswith("@"):
+            path = Path(item[1:])
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or exc
+                raise UserError(f"{item}: cannot read the list of sources ({reason})") from None
+            for n, line in enumerate(lines, 1):
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    if line.startswith("@"):
+                        raise UserError(f"{path}:{n}: a list cannot name another list ({line})")
+                    out.append(line)
+        else:
+            out.append(item)
+    if not out:
+        raise UserError("no sources: the list files are empty; give PATH, OWNER/REPO or ORG")
+    for source in out:
+        if not (Path(source).exists() or REPO.match(source) or ORG.match(source)):
+            raise UserError(
+                f"{source!r}: not a directory, an OWNER/REPO or an organisation name; check it"
+            )
+    return list(dict.fromkeys(out))
+
+
+def open_store(args):
+    from tools.community_report.store import Store, default_path
+
+    return Store(args.store or default_path())
+
+
+def trends_report(args, sources: list[str], now: datetime) -> dict:
+    """Every source into the store, then each metric over time, by the chosen engine."""
+    from tools.community_report import engines
+    from tools.community_report.metrics import trends
+    from tools.community_report.sources import gharchive
+    from tools.community_report.sources import github as gh_source
+
+    by = args.by or "quarter"
+    notes: list[str] = []
+    with open_store(args) as store:
+        if args.import_:
+            store.import_parquet(args.import_)
+        repos: list[str] = []
+        policy = None
+        if args.gharchive:
+            wanted = [s for s in sources if s != "."]
+            names = [s for s in wanted if REPO.match(s)]
+            orgs = [s for s in wanted if ORG.match(s) and not Path(s).exists()]
+            got = gharchive.ingest(store, args.gharchive, names, orgs)
+            print(f"GH Archive: {got['files']} files read ({got['skipped_files']} already in "
+                  f"the store), {got['events']:,} events", file=sys.stderr)  # fmt: skip
+            keep = {f"github:{n.lower()}" for n in names}
+            repos = [r for r in store.repositories() if r.startswith("github:") and (
+                not wanted or r.lower() in keep
+                or any(r.lower().startswith(f"github:{o.lower()}/") for o in orgs))]  # fmt: skip
+            if not repos:
+                raise UserError(
+                    f"none of {', '.join(wanted) or 'the repositories'} has events in these "
+                    "GH Archive files; check the names and the files' hours"
+                )
+        else:
+            window = window_from(args, now)
+            for source in sources:
+                if not Path(source).exists() and ORG.match(source) and not REPO.match(source):
+                    client = _github_client(args)
+                    try:
+                        listed = gh_source.organisation_repositories(source, client)
+                    finally:
+                        client.close()
+                    if not listed:
+                        notes.append(f"{source}: no public repositories but forks or archived.")
+                    for repo in listed:
+                        activity, policy = collect(args, window, repo, store)
+                        repos.append(activity.source)
+                    continue
+                activity, found = collect(args, window, source, store)
+                policy = policy or found
+                repos.append(activity.source)
+                notes += activity.notes
+        ident = engines.identities(store, repos, _is_bot(policy), _known(policy))
+        rows = engines.run_trends(store, repos, by, args.inactive_days, ident, args.engine,
+                                  args.spark_master)  # fmt: skip
+        if policy is not None and policy.responsiveness.business_hours:
+            notes.append("First-response times over time are wall-clock hours; the policy's "
+                         "business hours apply to the one-window report.")  # fmt: skip
+        if args.export:
+            store.export_parquet(args.export)
+            print(f"store exported to {args.export}", file=sys.stderr)
+    report = trends.shape(rows, by, repos, notes, args.engine)
+    report["generated_at"] = now.isoformat(timespec="seconds")
+    return report
 
 
 @cli_entry
@@ -176,14 +345,34 @@ def main(argv: list[str] | None = None) -> int:
     for glob in args.exclude:
         if not glob or glob.startswith("/"):
             raise UserError(f"--exclude {glob!r}: give a glob relative to the repository root")
+    sources = expand_sources(args.source)
+    over_time = args.by or len(sources) > 1 or args.gharchive
+    if args.no_store and (over_time or args.export or args.import_):
+        raise UserError(
+            "--no-store: health over time (--by, several sources, --gharchive), --export and "
+            "--import all read the store; drop --no-store"
+        )
     now = datetime.now(UTC).replace(microsecond=0)
-    window = window_from(args, now)
     fmt = (
         args.format or (SUFFIXES.get(args.output.suffix.lower()) if args.output else None) or "text"
     )
-    activity, policy = collect(args, window)
-    report = build(activity, window, policy, args.inactive_days, now=now)
-    text = RENDERERS[fmt](report)
+    if over_time:
+        from tools.community_report.render.trends import TREND_RENDERERS
+
+        text = TREND_RENDERERS[fmt](trends_report(args, sources, now))
+    else:
+        window = window_from(args, now)
+        if args.no_store:
+            activity, policy = collect(args, window, sources[0])
+        else:
+            with open_store(args) as store:
+                if args.import_:
+                    store.import_parquet(args.import_)
+                activity, policy = collect(args, window, sources[0], store)
+                if args.export:
+                    store.export_parquet(args.export)
+        report = build(activity, window, policy, args.inactive_days, now=now)
+        text = RENDERERS[fmt](report)
     if args.output:
         write_text(args.output, text)
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)

@@ -153,7 +153,7 @@ def test_only_the_window_is_diffed(tmp_path):
     from tools.community_report import cli
 
     args = cli.build_parser().parse_args(argv)
-    activity, _ = cli.collect(args, cli.window_from(args, D(2026, 7, 1)))
+    activity, _ = cli.collect(args, cli.window_from(args, D(2026, 7, 1)), args.source[0])
     files = {c.authored_at.month: c.files for c in activity.commits}
     assert files[2] is None and [f.path for f in files[5]] == ["a.txt"]
 

@@ -130,6 +130,40 @@ def _numstat(tokens: Iterator[str]) -> Iterator[tuple[str, list[FileChange]]]:
         yield sha, files
 
 
+def head(root: Path) -> str:
+    proc = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True
+    )
+    return proc.stdout.strip()
+
+
+def is_ancestor(root: Path, sha: str) -> bool:
+    """Whether ``sha`` is still in HEAD's history (false after a force-push rewrote it)."""
+    proc = subprocess.run(
+        ["git", "-C", str(root), "merge-base", "--is-ancestor", sha, "HEAD"], capture_output=True
+    )
+    return proc.returncode == 0
+
+
+def raw_log(root: Path, after: str | None = None) -> list[tuple[str, str, str, str, str]]:
+    """(sha, parents, name, email, unix time) of every commit reachable from HEAD, in git
+    log's order; with ``after``, only those not reachable from that commit."""
+    args = ["log", "-z", "--use-mailmap", FORMAT]
+    if after is not None:
+        args += ["HEAD", f"^{after}"]
+    raw = []
+    append = raw.append
+    fields: list[str] = []
+    for token in _tokens(_git(root, *args)):
+        fields.append(token)
+        if len(fields) == FIELDS:
+            append(tuple(fields))
+            fields = []
+    if fields:
+        raise UserError(f"{root}: git log output ended mid-commit; is the repository damaged?")
+    return raw
+
+
 def read_commits(
     root: Path,
     detail_since: datetime | None = None,
@@ -137,12 +171,14 @@ def read_commits(
     until: datetime | None = None,
     known_emails: dict[str, str] | None = None,
     exclude: tuple[str, ...] = (),
+    store=None,
 ) -> Activity:
     """Every commit reachable from HEAD; file statistics for those authored in
     [``detail_since``, ``until``) (none when it is None). ``known_emails`` (email → login,
     from the policy) joins identities; ``exclude`` globs, and files marked
     ``linguist-vendored`` or ``linguist-generated`` in .gitattributes, are left out of the
-    file statistics."""
+    file statistics. With a ``store``, only commits it lacks are read from git, and the
+    records are built from the store's rows: the same records either way."""
     check_repository(root)
     activity = Activity(source=f"git:{root.resolve()}")
     if is_shallow(root):
@@ -152,17 +188,27 @@ def read_commits(
         )
         print(f"warning: {root}: shallow clone; the report covers only the commits present",
               file=sys.stderr)  # fmt: skip
-    raw = []
-    append = raw.append
-    tokens = _tokens(_git(root, "log", "-z", "--use-mailmap", FORMAT))
-    fields: list[str] = []
-    for token in tokens:
-        fields.append(token)
-        if len(fields) == FIELDS:
-            append(tuple(fields))
-            fields = []
-    if fields:
-        raise UserError(f"{root}: git log output ended mid-commit; is the repository damaged?")
+    raw = raw_log(root) if store is None else sync(root, store, activity.source)
+    build_commits(activity, raw, is_bot, known_emails)
+    if detail_since is not None:
+        _add_files(root, activity, detail_since, until, exclude)
+    return activity
+
+
+def sync(root: Path, store, repo: str) -> list[tuple]:
+    """Add to the store the commits after its stored head (all of them the first time, or
+    when the history was rewritten), then return the repository's rows from the store."""
+    tip, stored = head(root), store.head(repo)
+    if stored != tip:
+        if stored is not None and is_ancestor(root, stored):
+            store.add_commits(repo, raw_log(root, after=stored), tip)
+        else:
+            store.add_commits(repo, raw_log(root), tip, replace=True)
+    return store.raw_commits(repo)
+
+
+def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) -> None:
+    """Commit records from git log rows: identities joined over the whole history."""
     pairs = Counter((name, email) for _, _, name, email, _ in raw)
     bots = {}
     for name, email in pairs:
@@ -179,9 +225,6 @@ def read_commits(
         commits.append(
             Commit(sha, who[key], name, email, from_ts(int(ts), UTC), " " in parents, bots[key])
         )
-    if detail_since is not None:
-        _add_files(root, activity, detail_since, until, exclude)
-    return activity
 
 
 def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...]) -> set[str]:

@@ -41,6 +41,17 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("community-report"))
 
 
+def organisation_repositories(org: str, client: GitHubClient) -> list[str]:
+    """OWNER/NAME of the organisation's public repositories that are neither forks nor
+    archived, by name."""
+    out = []
+    for page in client.pages(f"orgs/{org}/repos", {"type": "public"}, org):
+        for raw in page.data or ():
+            if not raw.get("fork") and not raw.get("archived"):
+                out.append(raw["full_name"])
+    return sorted(out, key=str.lower)
+
+
 def _number(url: str) -> int:
     return int(url.rstrip("/").rsplit("/", 1)[1])
 

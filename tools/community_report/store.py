@@ -1,0 +1,377 @@
+"""The store: every record the sources read, kept in one embedded DuckDB file.
+
+A source writes what it read here, and a later run adds only what is new (git: the commits
+after the stored head; GitHub: what the ETag cache and ``since`` bring back; GH Archive: the
+hours not yet ingested). The metrics over time (``metrics.trends``) are SQL over these tables.
+
+Tables hold raw facts, not derived ones: commits keep the author's name and email as git
+wrote them (after .mailmap), because who is who is decided over the whole history each time
+(``identities.unify``) — a new commit may join two addresses that were two people before.
+
+Every write is one transaction: a failure leaves the store as it was. The file carries its
+schema version; a file from a newer version is refused, never rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tools.community_report.records import Comment, Issue, Review
+from tools.errors import UserError
+
+SCHEMA_VERSION = 1
+
+TABLES = {
+    "repositories": """
+        repo VARCHAR PRIMARY KEY,   -- git:/abs/path, github:owner/name
+        head VARCHAR,               -- git: the HEAD last read
+        read_at TIMESTAMPTZ""",
+    "commits": """
+        repo VARCHAR NOT NULL,
+        sha VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        email VARCHAR NOT NULL,
+        authored_at TIMESTAMPTZ NOT NULL,
+        is_merge BOOLEAN NOT NULL,
+        batch INTEGER NOT NULL,     -- the run that added it: newer batches first in git order
+        pos INTEGER NOT NULL,       -- its place in that run's git log
+        PRIMARY KEY (repo, sha)""",
+    "items": """
+        repo VARCHAR NOT NULL,
+        number BIGINT NOT NULL,
+        author VARCHAR NOT NULL,
+        author_is_bot BOOLEAN NOT NULL,
+        author_association VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        closed_at TIMESTAMPTZ,
+        is_pull_request BOOLEAN NOT NULL,
+        merged_at TIMESTAMPTZ,
+        draft BOOLEAN NOT NULL,
+        labels VARCHAR[] NOT NULL,
+        PRIMARY KEY (repo, number)""",
+    "comments": """
+        repo VARCHAR NOT NULL,
+        id BIGINT NOT NULL,
+        number BIGINT NOT NULL,
+        author VARCHAR NOT NULL,
+        author_is_bot BOOLEAN NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        nudge BOOLEAN NOT NULL,
+        PRIMARY KEY (repo, id)""",
+    "reviews": """
+        repo VARCHAR NOT NULL,
+        number BIGINT NOT NULL,
+        author VARCHAR NOT NULL,
+        author_is_bot BOOLEAN NOT NULL,
+        state VARCHAR NOT NULL,
+        submitted_at TIMESTAMPTZ NOT NULL""",
+    "ingested": """
+        name VARCHAR PRIMARY KEY,   -- a GH Archive file already read (its file name)
+        events BIGINT NOT NULL,
+        read_at TIMESTAMPTZ NOT NULL""",
+}
+
+
+def default_path() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("community-report")) / "store.duckdb"
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC)
+
+
+class Store:
+    """One DuckDB file. Open with ``with Store(path) as store:``."""
+
+    def __init__(self, path: Path | str, read_only: bool = False):
+        import duckdb
+
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_file():
+            raise UserError(f"--store {self.path}: not a file; give a path for the store file")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.is_file() and self.path.stat().st_size == 0:
+                self.path.unlink()  # an empty file (e.g. from mktemp) holds nothing: start anew
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            detail = " ".join(str(exc).split())[:160]
+            if "lock" in detail.lower():
+                raise UserError(
+                    f"--store {self.path}: in use by another run; wait for it, or give another "
+                    "--store"
+                ) from None
+            raise UserError(
+                f"--store {self.path}: not a store this tool can open ({detail}); move it "
+                "aside or give another --store"
+            ) from None
+        except duckdb.Error as exc:
+            detail = " ".join(str(exc).split())[:160]
+            raise UserError(
+                f"--store {self.path}: not a DuckDB store ({detail}); move it aside or give "
+                "another --store"
+            ) from None
+        self.con.execute("SET TimeZone = 'UTC'")
+        self._check_schema(read_only)
+
+    def _check_schema(self, read_only: bool) -> None:
+        tables = {
+            row[0] for row in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        if "meta" not in tables:
+            if tables:
+                raise UserError(
+                    f"--store {self.path}: a DuckDB file, but not a community-report store "
+                    f"(tables {', '.join(sorted(tables)[:5])}); give another --store"
+                )
+            if read_only:
+                raise UserError(f"--store {self.path}: empty; run community-report with it first")
+            with self.transaction():
+                self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
+                for name, columns in TABLES.items():
+                    self.con.execute(f"CREATE TABLE {name} ({columns})")
+            return
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row and str(row[0]).isdigit() else None
+        if version is None:
+            raise UserError(
+                f"--store {self.path}: its schema version is unreadable; give another --store"
+            )
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"--store {self.path}: written by a newer community-report (schema {version}, "
+                f"this one reads up to {SCHEMA_VERSION}); upgrade guildkit, or give another --store"
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Insert many rows at once: each column passed as one list, unnested in SQL (far
+        faster than one statement per row)."""
+        if not rows:
+            return
+        lists = [list(col) for col in zip(*rows, strict=True)]
+        select = ", ".join(f"unnest(${i + 1}) AS {c}" for i, c in enumerate(columns))
+        verb = "INSERT" if table == "reviews" else "INSERT OR REPLACE"  # reviews: no key
+        self.con.execute(f"{verb} INTO {table} ({', '.join(columns)}) SELECT {select}", lists)
+
+    def head(self, repo: str) -> str | None:
+        row = self.con.execute("SELECT head FROM repositories WHERE repo = ?", [repo]).fetchone()
+        return row[0] if row else None
+
+    def add_commits(self, repo: str, raw: list[tuple], head: str, replace: bool = False) -> int:
+        """Store git log rows (sha, parents, name, email, unix time) read after the stored
+        head; ``replace`` first drops the repository's commits (its history was rewritten)."""
+        with self.transaction():
+            if replace:
+                self.con.execute("DELETE FROM commits WHERE repo = ?", [repo])
+            batch = self.con.execute(
+                "SELECT coalesce(max(batch), 0) + 1 FROM commits WHERE repo = ?", [repo]
+            ).fetchone()[0]
+            rows = [
+                (
+                    repo,
+                    sha,
+                    name,
+                    email,
+                    datetime.fromtimestamp(int(ts), UTC),
+                    " " in parents,
+                    batch,
+                    i,
+                )
+                for i, (sha, parents, name, email, ts) in enumerate(raw)
+            ]
+            self._insert(
+                "commits",
+                ["repo", "sha", "name", "email", "authored_at", "is_merge", "batch", "pos"],
+                rows,
+            )
+            self._mark(repo, head)
+        return len(rows)
+
+    def _mark(self, repo: str, head: str | None) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO repositories VALUES (?, ?, ?)",
+            [repo, head, datetime.now(UTC)],
+        )
+
+    def put_github(self, repo: str, issues: Iterable[Issue], comments: Iterable[Comment],
+                   reviews: Iterable[Review]) -> None:  # fmt: skip
+        """Replace what the store holds of a repository's issues, comments and reviews with
+        what GitHub answered (every run reads it all, mostly as 304s from the ETag cache)."""
+        with self.transaction():
+            for table in ("items", "comments", "reviews"):
+                self.con.execute(f"DELETE FROM {table} WHERE repo = ?", [repo])
+            self._put_records(repo, issues, comments, reviews)
+            self._mark(repo, None)
+
+    def _put_records(self, repo, issues, comments, reviews) -> None:
+        self._insert(
+            "items",
+            ["repo", "number", "author", "author_is_bot", "author_association", "title",
+             "created_at", "updated_at", "closed_at", "is_pull_request", "merged_at", "draft",
+             "labels"],
+            [(repo, i.number, i.author, i.author_is_bot, i.author_association, i.title,
+              _utc(i.created_at), _utc(i.updated_at), _utc(i.closed_at), i.is_pull_request,
+              _utc(i.merged_at), i.draft, list(i.labels)) for i in issues],
+        )  # fmt: skip
+        self._insert(
+            "comments",
+            ["repo", "id", "number", "author", "author_is_bot", "created_at", "nudge"],
+            [(repo, c.id, c.number, c.author, c.author_is_bot, _utc(c.created_at), c.nudge)
+             for c in comments],
+        )  # fmt: skip
+        self._insert(
+            "reviews",
+            ["repo", "number", "author", "author_is_bot", "state", "submitted_at"],
+            [(repo, r.number, r.author, r.author_is_bot, r.state, _utc(r.submitted_at))
+             for r in reviews],
+        )  # fmt: skip
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def raw_commits(self, repo: str) -> list[tuple]:
+        """The repository's commits as git log rows, in git log's order (newest run first)."""
+        rows = self.con.execute(
+            "SELECT sha, is_merge, name, email, epoch(authored_at)::BIGINT FROM commits "
+            "WHERE repo = ? ORDER BY batch DESC, pos",
+            [repo],
+        ).fetchall()
+        return [
+            (sha, "a b" if merge else "a", name, email, ts) for sha, merge, name, email, ts in rows
+        ]
+
+    def github_records(self, repo: str) -> tuple[list[Issue], list[Comment], list[Review]]:
+        def when(value):  # selected as naive UTC (the session's zone): no pytz needed
+            return None if value is None else value.replace(tzinfo=UTC)
+
+        issues = [
+            Issue(n, a, ab, assoc, t, when(c), when(u), when(cl), pr, when(m), d, tuple(lb))
+            for n, a, ab, assoc, t, c, u, cl, pr, m, d, lb in self.con.execute(
+                "SELECT number, author, author_is_bot, author_association, title, "
+                "created_at::TIMESTAMP, updated_at::TIMESTAMP, closed_at::TIMESTAMP, "
+                "is_pull_request, merged_at::TIMESTAMP, draft, labels FROM items "
+                "WHERE repo = ? ORDER BY created_at, number",
+                [repo],
+            ).fetchall()
+        ]
+        comments = [
+            Comment(i, n, a, ab, when(c), nd)
+            for i, n, a, ab, c, nd in self.con.execute(
+                "SELECT id, number, author, author_is_bot, created_at::TIMESTAMP, nudge "
+                "FROM comments "
+                "WHERE repo = ? ORDER BY created_at, id",
+                [repo],
+            ).fetchall()
+        ]
+        reviews = [
+            Review(n, a, ab, s, when(t))
+            for n, a, ab, s, t in self.con.execute(
+                "SELECT number, author, author_is_bot, state, submitted_at::TIMESTAMP FROM reviews "
+                "WHERE repo = ? ORDER BY submitted_at, number",
+                [repo],
+            ).fetchall()
+        ]
+        return issues, comments, reviews
+
+    def repositories(self) -> list[str]:
+        return [
+            r[0] for r in self.con.execute("SELECT repo FROM repositories ORDER BY repo").fetchall()
+        ]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("commits", "items", "comments", "reviews")
+        }
+
+    # --- sharing ---------------------------------------------------------------------------
+
+    def export_parquet(self, folder: Path) -> list[Path]:
+        """One Parquet file per table, for sharing or for another engine to read."""
+        folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        for table in ("meta", *TABLES):
+            path = folder / f"{table}.parquet"
+            self.con.execute(f"COPY {table} TO '{_quoted(path)}' (FORMAT parquet)")
+            out.append(path)
+        return out
+
+    def import_parquet(self, folder: Path) -> dict[str, int]:
+        """Add the records of an exported store (rows already here are replaced by theirs)."""
+        import duckdb
+
+        missing = [t for t in ("meta", *TABLES) if not (folder / f"{t}.parquet").is_file()]
+        if missing:
+            raise UserError(
+                f"--import {folder}: {missing[0]}.parquet is missing; give a folder written by "
+                "--export"
+            )
+        try:
+            meta = dict(
+                self.con.execute(f"SELECT * FROM '{_quoted(folder / 'meta.parquet')}'").fetchall()
+            )
+        except duckdb.Error as exc:
+            raise UserError(
+                f"--import {folder}: meta.parquet is unreadable ({str(exc)[:120]})"
+            ) from None
+        version = int(meta.get("schema_version", "0") or 0)
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"--import {folder}: exported by a newer community-report (schema {version}, "
+                f"this one reads up to {SCHEMA_VERSION}); upgrade guildkit first"
+            )
+        added = {}
+        try:
+            with self.transaction():
+                for table in TABLES:
+                    path = _quoted(folder / f"{table}.parquet")
+                    if table == "reviews":  # no key: replace the repositories' reviews whole
+                        self.con.execute(
+                            "DELETE FROM reviews WHERE repo IN "
+                            f"(SELECT DISTINCT repo FROM '{path}')"
+                        )
+                        self.con.execute(f"INSERT INTO reviews SELECT * FROM '{path}'")
+                    else:
+                        self.con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM '{path}'")
+                    added[table] = self.con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]
+        except duckdb.Error as exc:
+            detail = " ".join(str(exc).split())[:160]
+            raise UserError(
+                f"--import {folder}: not an export of this store ({detail}); nothing was imported"
+            ) from None
+        return added
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
