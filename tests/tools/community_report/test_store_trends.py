@@ -24,8 +24,12 @@ from tools.errors import UserError
 
 D = lambda *a: datetime(*a, tzinfo=UTC)  # noqa: E731
 WINDOW = ["--since", "2026-04-01", "--until", "2026-07-01", "--format", "json"]
-PEOPLE = [("Ana Ruiz", "ana@corp.example"), ("Ben Li", "ben@corp.example"),
-          ("Chen Wu", "chen@gmail.com"), ("dependabot[bot]", "bot@users.noreply.github.com")]  # fmt: skip
+PEOPLE = [
+    ("Ana Ruiz", "ana@corp.example"),
+    ("Ben Li", "ben@corp.example"),
+    ("Chen Wu", "chen@gmail.com"),
+    ("dependabot[bot]", "bot@users.noreply.github.com"),
+]
 
 
 def _history(repo: Repo, start: datetime, count: int, offset: int = 0) -> None:
@@ -235,8 +239,8 @@ def test_a_truncated_archive_is_one_line_and_stores_nothing(tmp_path, capsys):
 
 def test_an_unknown_event_type_is_one_line(tmp_path, capsys):
     path = tmp_path / "2026-01-01-0.json.gz"
-    event = {"id": "1", "type": "TeleportEvent", "actor": {"login": "x"},
-             "repo": {"name": "acme/a"}, "payload": {}, "created_at": "2026-01-01T00:00:00Z"}  # fmt: skip
+    event = {"id": "1", "type": "TeleportEvent", "actor": {"login": "x"}, "repo": {"name": "a/b"},
+             "payload": {}, "created_at": "2026-01-01T00:00:00Z"}  # fmt: skip
     path.write_bytes(gzip.compress((json.dumps(event) + "\n").encode()))
     err = _one_line(capsys, ["acme", "--gharchive", str(path), "--store", str(tmp_path / "s")])
     assert "unknown event type 'TeleportEvent'" in err and path.name in err

@@ -110,12 +110,8 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
         _comments(con)
         _reviews(con)
         _commits(con)
-        con.execute(
-            "INSERT OR REPLACE INTO repositories SELECT DISTINCT repo, NULL, now() FROM ev"
-        )
-        con.execute(
-            "INSERT INTO ingested SELECT file, count(*), now() FROM gha GROUP BY file"
-        )
+        con.execute("INSERT OR REPLACE INTO repositories SELECT DISTINCT repo, NULL, now() FROM ev")
+        con.execute("INSERT INTO ingested SELECT file, count(*), now() FROM gha GROUP BY file")
         after = store.counts()
     out.update({k: after[k] - before[k] for k in after})
     con.execute("DROP TABLE gha")
@@ -151,7 +147,9 @@ def _items(con) -> None:
             SELECT repo,
                    json_extract(obj, '$.number')::BIGINT AS number,
                    lower(json_extract_string(obj, '$.user.login')) AS author,
-                   """ + BOT.format(u="json_extract(obj, '$.user')") + """ AS author_is_bot,
+                   """
+        + BOT.format(u="json_extract(obj, '$.user')")
+        + """ AS author_is_bot,
                    coalesce(json_extract_string(obj, '$.author_association'), 'NONE')
                        AS author_association,
                    coalesce(json_extract_string(obj, '$.title'), '') AS title,
@@ -194,7 +192,9 @@ def _comments(con) -> None:
                coalesce(json_extract(payload, '$.issue.number'),
                         json_extract(payload, '$.pull_request.number'))::BIGINT,
                lower(json_extract_string(payload, '$.comment.user.login')),
-               """ + BOT.format(u="json_extract(payload, '$.comment.user')") + """,
+               """
+        + BOT.format(u="json_extract(payload, '$.comment.user')")
+        + """,
                json_extract_string(payload, '$.comment.created_at')::TIMESTAMPTZ,
                contains(coalesce(json_extract_string(payload, '$.comment.body'), ''), ?)
         FROM ev
@@ -213,7 +213,9 @@ def _reviews(con) -> None:
             SELECT repo,
                    json_extract(payload, '$.pull_request.number')::BIGINT AS number,
                    lower(json_extract_string(payload, '$.review.user.login')) AS author,
-                   """ + BOT.format(u="json_extract(payload, '$.review.user')") + """
+                   """
+        + BOT.format(u="json_extract(payload, '$.review.user')")
+        + """
                        AS author_is_bot,
                    upper(json_extract_string(payload, '$.review.state')) AS state,
                    json_extract_string(payload, '$.review.submitted_at')::TIMESTAMPTZ
