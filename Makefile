@@ -59,6 +59,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m reference_model bench --data-dir "$(DATA_DIR)" --json bench-reference-model.json \
 		--plot docs/assets/reference-model-bench.svg
 	$(BIN)/python -m benchmarks.community_report --json bench-community-report.json
+	$(BIN)/python -m benchmarks.community_store --json bench-community-store.json
 	$(BIN)/python -m benchmarks.review_bot --json bench-review-bot.json
 	$(BIN)/python -m benchmarks.governance --json bench-governance.json
 

@@ -37,7 +37,7 @@ from reference_model import train as training
 from reference_model.__main__ import positive
 from tools.errors import Parser, UserError, cli_entry
 
-FORMAT = "guildkit-reference-gpu-bench/1"
+FORMAT = "reference-model-gpu-bench/1"
 
 
 def _quiet(*_args) -> None:

@@ -5,7 +5,8 @@
 - ``code-review.md`` is rendered from ``governance/policy.yml``;
 - ``events/index.md``, one page per event and the ``events/events.ics`` feed are rendered from
   ``governance/events.yml``;
-- ``community-health.md`` shows ``reports/community-report.md`` when one is present.
+- ``community-health.md`` shows ``reports/community-report.md`` when one is present, and
+  ``reports/community-trends.md`` (``--by quarter``) after it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from tools.policy import load_events, load_policy  # noqa: E402
 GOVERNANCE = ROOT / "governance"
 REPORT = ROOT / "reports" / "community-report.md"
 REPORT_HTML = ROOT / "reports" / "community-report.html"
+TRENDS = ROOT / "reports" / "community-trends.md"
+TRENDS_HTML = ROOT / "reports" / "community-trends.html"
 
 
 def on_files(files, config, **_):
@@ -52,8 +55,9 @@ def on_files(files, config, **_):
     files.append(
         File.generated(config, "events/events.ics", content=pages.calendar(events, ident, now))
     )
-    if REPORT_HTML.is_file():
-        files.append(File.generated(config, "community-report.html", abs_src_path=str(REPORT_HTML)))
+    for path in (REPORT_HTML, TRENDS_HTML):
+        if path.is_file():
+            files.append(File.generated(config, path.name, abs_src_path=str(path)))
     return files
 
 
@@ -63,7 +67,12 @@ def on_page_markdown(markdown, page, **_):
         if REPORT_HTML.is_file():
             head += "The [full report with charts](community-report.html) is one HTML page.\n\n"
         # the report's own headings start at level 2; keep them under this page's title
-        return head + "\n" + REPORT.read_text(encoding="utf-8")
+        body = head + "\n" + REPORT.read_text(encoding="utf-8")
+        if TRENDS.is_file():
+            if TRENDS_HTML.is_file():
+                body += "\nThe same figures [over time, with charts](community-trends.html).\n\n"
+            body += "\n" + TRENDS.read_text(encoding="utf-8")
+        return body
     return markdown
 
 

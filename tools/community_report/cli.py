@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("duckdb", "spark"),
         default="duckdb",
         help="what runs the metrics over the store: duckdb (default, in process) or spark "
-        "(pip install 'guildkit[spark]', Java 17)",
+        "(the spark extra: pip install -e '.[spark]'; Java 17)",
     )
     s.add_argument(
         "--spark-master",

@@ -1,5 +1,5 @@
 """The engines that run the trends query over a store: DuckDB (the default, in process) and
-Apache Spark (``--engine spark``; PySpark from ``pip install guildkit[spark]``, Java 17).
+Apache Spark (``--engine spark``; PySpark from the ``spark`` extra, Java 17).
 
 Both run the one query of ``metrics.trends``; Spark reads the store's tables as Parquet and
 runs the query transpiled by SQLGlot. ``--spark-master`` is Spark's usual master URL:
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tools.community_report.identities import identity_of, unify
 from tools.community_report.metrics.trends import trends_sql
-from tools.community_report.store import Store, _quoted
+from tools.community_report.store import Store, _quoted, bulk_insert
 from tools.errors import UserError
 
 ENGINES = ("duckdb", "spark")
@@ -53,11 +53,7 @@ def _prepare(store: Store, repos: list[str], ident: list) -> None:
         "CREATE OR REPLACE TEMP TABLE identities "
         "(name VARCHAR, email VARCHAR, who VARCHAR, is_bot BOOLEAN)"
     )
-    if ident:
-        lists = [list(col) for col in zip(*ident, strict=True)]
-        store.con.execute(
-            "INSERT INTO identities SELECT unnest($1), unnest($2), unnest($3), unnest($4)", lists
-        )
+    bulk_insert(store.con, "identities", ["name", "email", "who", "is_bot"], ident)
 
 
 def run_duckdb(store: Store, sql: str, repos: list[str], ident: list) -> list[tuple]:
@@ -70,7 +66,8 @@ def spark_session(master: str):
         from pyspark.sql import SparkSession
     except ImportError:
         raise UserError(
-            "--engine spark needs PySpark: pip install 'guildkit[spark]' (and Java 17)"
+            "--engine spark needs PySpark: install the spark extra (pip install -e '.[spark]' "
+            "in the checkout) and Java 17"
         ) from None
     try:
         spark = (

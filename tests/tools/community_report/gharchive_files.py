@@ -120,7 +120,8 @@ class Generator:
                 )
             opened.append({"pr": False, "obj": item})
             return self._event("IssuesEvent", repo, who, t, {"action": "opened", "issue": item})
-        target = rng.choice(opened)
+        at = rng.randrange(len(opened))
+        target = opened[at]
         obj = dict(target["obj"], updated_at=_stamp(t))
         target["obj"] = obj
         if roll < 0.45:
@@ -165,7 +166,8 @@ class Generator:
                 {"action": "created", "review": review, "pull_request": obj},
             )
         if roll < 0.7:
-            opened.remove(target)
+            opened[at] = opened[-1]
+            opened.pop()
             obj.update(state="closed", closed_at=_stamp(t))
             if target["pr"]:
                 merged = rng.random() < 0.7

@@ -254,7 +254,7 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path, capsys):
     repo = Repo(tmp_path / "r")
     _history(repo, D(2026, 4, 2), 2)
     err = _one_line(capsys, [str(repo.root), "--store", str(path)])
-    assert f"schema {SCHEMA_VERSION + 1}" in err and "upgrade guildkit" in err
+    assert f"schema {SCHEMA_VERSION + 1}" in err and "update the tools" in err
 
 
 @pytest.mark.parametrize("content", [b"not a database at all" * 100, b""])

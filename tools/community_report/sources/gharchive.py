@@ -35,18 +35,33 @@ SKIPPED = {
     # types of GH Archive's early years (2011-2014)
     "DownloadEvent", "FollowEvent", "ForkApplyEvent", "GistEvent", "TeamAddEvent",
 }  # fmt: skip
+USER = "STRUCT(login VARCHAR, type VARCHAR)"
+# issues and pull requests read as one type, so either can be "the item" of an event
+ITEM = (
+    f'STRUCT(number BIGINT, title VARCHAR, "user" {USER}, created_at TIMESTAMPTZ, '
+    "updated_at TIMESTAMPTZ, closed_at TIMESTAMPTZ, merged_at TIMESTAMPTZ, draft BOOLEAN, "
+    "author_association VARCHAR, labels STRUCT(name VARCHAR)[], pull_request JSON)"
+)
+# the payload as typed columns: DuckDB parses each event once, into just these fields
+PAYLOAD = (
+    f"STRUCT(action VARCHAR, issue {ITEM}, pull_request {ITEM}, "
+    f'comment STRUCT(id BIGINT, "user" {USER}, created_at TIMESTAMPTZ, body VARCHAR), '
+    f'review STRUCT(id BIGINT, "user" {USER}, state VARCHAR, submitted_at TIMESTAMPTZ), '
+    "commits STRUCT(sha VARCHAR, author STRUCT(name VARCHAR, email VARCHAR))[])"
+)
 COLUMNS = (
-    "{id: 'VARCHAR', type: 'VARCHAR', actor: 'JSON', repo: 'JSON', payload: 'JSON', "
-    "created_at: 'VARCHAR'}"
+    "{type: 'VARCHAR', actor: 'STRUCT(login VARCHAR)', repo: 'STRUCT(name VARCHAR)', "
+    f"payload: '{PAYLOAD}', created_at: 'TIMESTAMPTZ'}}"
 )
 
 
-def _repo_filter(repos: list[str], orgs: list[str]) -> str:
-    """SQL over ``name`` (owner/name): the repositories and organisations asked for, or all."""
+def _repo_filter(repos: list[str], orgs: list[str], column: str = "repo.name") -> str:
+    """SQL over ``column`` (owner/name): the repositories and organisations asked for, or
+    every one."""
     if not repos and not orgs:
         return "TRUE"
-    parts = [f"lower(name) = '{r.lower()}'" for r in repos]
-    parts += [f"starts_with(lower(name), '{o.lower()}/')" for o in orgs]
+    parts = [f"lower({column}) = '{r.lower()}'" for r in repos]
+    parts += [f"starts_with(lower({column}), '{o.lower()}/')" for o in orgs]
     return "(" + " OR ".join(parts) + ")"
 
 
@@ -70,15 +85,16 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
     con = store.con
     con.execute(
         "CREATE OR REPLACE TEMP TABLE gha (file VARCHAR, type VARCHAR, name VARCHAR, "
-        "actor VARCHAR, payload JSON, created_at TIMESTAMPTZ)"
+        f"actor VARCHAR, payload {PAYLOAD}, created_at TIMESTAMPTZ)"
     )
+    keep = f"type IN ({', '.join(repr(t) for t in sorted(USED))}) AND {_repo_filter(repos, orgs)}"
     try:
-        _read(con, todo)
+        _read(con, todo, keep)
     except duckdb.Error:
         # say which file: read them one by one (only on this failing path)
         for f in todo:
             try:
-                _read(con, [f])
+                _read(con, [f], keep)
             except duckdb.Error as exc:
                 detail = " ".join(str(exc).split())[:160]
                 raise UserError(
@@ -99,10 +115,9 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
             "nothing was stored"
         )
     out["events"] = con.execute("SELECT count(*) FROM gha").fetchone()[0]
-    keep = _repo_filter(repos, orgs)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ev AS SELECT 'github:' || name AS repo, * FROM gha "
-        f"WHERE type IN ({', '.join(repr(t) for t in sorted(USED))}) AND {keep}"
+        "CREATE OR REPLACE TEMP VIEW ev AS SELECT 'github:' || name AS repo, * FROM gha "
+        "WHERE payload IS NOT NULL"
     )
     with store.transaction():
         before = store.counts()
@@ -114,92 +129,67 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
         con.execute("INSERT INTO ingested SELECT file, count(*), now() FROM gha GROUP BY file")
         after = store.counts()
     out.update({k: after[k] - before[k] for k in after})
+    con.execute("DROP VIEW ev")
     con.execute("DROP TABLE gha")
-    con.execute("DROP TABLE ev")
     return out
 
 
-BOT = (
-    "(json_extract_string({u}, '$.type') = 'Bot' "
-    "OR ends_with(json_extract_string({u}, '$.login'), '[bot]'))"
-)
+def _bot(user: str) -> str:
+    return f"({user}.type = 'Bot' OR ends_with({user}.login, '[bot]'))"
 
 
-def _read(con, files: list[Path]) -> None:
-    """All the files in one scan (DuckDB parallelises it), into the temporary table ``gha``."""
+def _read(con, files: list[Path], keep: str) -> None:
+    """All the files in one scan (DuckDB parallelises it), into the temporary table ``gha``:
+    every event's type, repository and time (to check them all), and the payload of those
+    ``keep`` selects (the rest are not copied)."""
     con.execute("DELETE FROM gha")
     listed = ", ".join(f"'{_quoted(f)}'" for f in files)
     con.execute(
-        f"INSERT INTO gha SELECT parse_filename(filename), type, "
-        f"json_extract_string(repo, '$.name'), json_extract_string(actor, '$.login'), payload, "
-        f"created_at::TIMESTAMPTZ FROM read_json([{listed}], format = 'newline_delimited', "
-        f"columns = {COLUMNS}, compression = 'auto_detect', filename = true)"
+        "INSERT INTO gha SELECT parse_filename(filename), type, repo.name, actor.login, "
+        f"CASE WHEN {keep} THEN payload END, created_at "
+        f"FROM read_json([{listed}], format = 'newline_delimited', columns = {COLUMNS}, "
+        "compression = 'auto_detect', filename = true)"
     )
 
 
 def _items(con) -> None:
     con.execute(
-        """
+        f"""
         INSERT OR REPLACE INTO items
-        SELECT repo, number, author, author_is_bot, author_association, title, created_at,
-               updated_at, closed_at, is_pull_request, merged_at, draft, labels
+        SELECT repo, obj.number, lower(obj.user.login), {_bot("obj.user")},
+               coalesce(obj.author_association, 'NONE'), coalesce(obj.title, ''),
+               obj.created_at, coalesce(obj.updated_at, ev_at), obj.closed_at, is_pr,
+               obj.merged_at, coalesce(obj.draft, false),
+               coalesce(list_transform(obj.labels, lambda x: x.name), []::VARCHAR[])
         FROM (
-            SELECT repo,
-                   json_extract(obj, '$.number')::BIGINT AS number,
-                   lower(json_extract_string(obj, '$.user.login')) AS author,
-                   """
-        + BOT.format(u="json_extract(obj, '$.user')")
-        + """ AS author_is_bot,
-                   coalesce(json_extract_string(obj, '$.author_association'), 'NONE')
-                       AS author_association,
-                   coalesce(json_extract_string(obj, '$.title'), '') AS title,
-                   json_extract_string(obj, '$.created_at')::TIMESTAMPTZ AS created_at,
-                   coalesce(json_extract_string(obj, '$.updated_at')::TIMESTAMPTZ, ev_at)
-                       AS updated_at,
-                   json_extract_string(obj, '$.closed_at')::TIMESTAMPTZ AS closed_at,
-                   is_pr AS is_pull_request,
-                   json_extract_string(obj, '$.merged_at')::TIMESTAMPTZ AS merged_at,
-                   coalesce(json_extract(obj, '$.draft')::BOOLEAN, false) AS draft,
-                   coalesce(CAST(json_extract_string(obj, '$.labels[*].name') AS VARCHAR[]),
-                            []::VARCHAR[]) AS labels,
-                   row_number() OVER (PARTITION BY repo, json_extract(obj, '$.number')::BIGINT
-                                      ORDER BY ev_at DESC) AS latest
-            FROM (
-                SELECT repo, created_at AS ev_at,
-                       CASE WHEN type = 'PullRequestEvent'
-                                 OR type = 'PullRequestReviewEvent'
-                                 OR type = 'PullRequestReviewCommentEvent'
-                            THEN json_extract(payload, '$.pull_request')
-                            ELSE json_extract(payload, '$.issue') END AS obj,
-                       type LIKE 'PullRequest%'
-                           OR json_extract(payload, '$.issue.pull_request') IS NOT NULL AS is_pr
-                FROM ev
-                WHERE type IN ('IssuesEvent', 'PullRequestEvent', 'IssueCommentEvent')
-            )
-            WHERE json_extract_string(obj, '$.created_at') IS NOT NULL
+            SELECT repo, created_at AS ev_at,
+                   CASE WHEN type = 'PullRequestEvent' THEN payload.pull_request
+                        ELSE payload.issue END AS obj,
+                   type = 'PullRequestEvent' OR payload.issue.pull_request IS NOT NULL AS is_pr,
+                   row_number() OVER (
+                       PARTITION BY repo, coalesce(payload.pull_request.number,
+                                                   payload.issue.number)
+                       ORDER BY created_at DESC) AS latest
+            FROM ev
+            WHERE type IN ('IssuesEvent', 'PullRequestEvent', 'IssueCommentEvent')
         )
-        WHERE latest = 1
+        WHERE latest = 1 AND obj.created_at IS NOT NULL AND obj.number IS NOT NULL
         """
     )
 
 
 def _comments(con) -> None:
     con.execute(
-        """
+        f"""
         INSERT OR REPLACE INTO comments
-        SELECT repo,
-               json_extract(payload, '$.comment.id')::BIGINT,
-               coalesce(json_extract(payload, '$.issue.number'),
-                        json_extract(payload, '$.pull_request.number'))::BIGINT,
-               lower(json_extract_string(payload, '$.comment.user.login')),
-               """
-        + BOT.format(u="json_extract(payload, '$.comment.user')")
-        + """,
-               json_extract_string(payload, '$.comment.created_at')::TIMESTAMPTZ,
-               contains(coalesce(json_extract_string(payload, '$.comment.body'), ''), ?)
+        SELECT repo, payload.comment.id,
+               coalesce(payload.issue.number, payload.pull_request.number),
+               lower(payload.comment.user.login), {_bot("payload.comment.user")},
+               payload.comment.created_at, contains(coalesce(payload.comment.body, ''), ?)
         FROM ev
         WHERE type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent')
-          AND coalesce(json_extract_string(payload, '$.action'), 'created') = 'created'
+          AND coalesce(payload.action, 'created') = 'created'
+          AND payload.comment.id IS NOT NULL AND payload.comment.created_at IS NOT NULL
         """,
         [NUDGE_MARKER],
     )
@@ -207,24 +197,19 @@ def _comments(con) -> None:
 
 def _reviews(con) -> None:
     con.execute(
-        """
+        f"""
         INSERT INTO reviews
         SELECT DISTINCT n.* FROM (
-            SELECT repo,
-                   json_extract(payload, '$.pull_request.number')::BIGINT AS number,
-                   lower(json_extract_string(payload, '$.review.user.login')) AS author,
-                   """
-        + BOT.format(u="json_extract(payload, '$.review.user')")
-        + """
-                       AS author_is_bot,
-                   upper(json_extract_string(payload, '$.review.state')) AS state,
-                   json_extract_string(payload, '$.review.submitted_at')::TIMESTAMPTZ
-                       AS submitted_at
+            SELECT repo, payload.pull_request.number AS number,
+                   lower(payload.review.user.login) AS author,
+                   {_bot("payload.review.user")} AS author_is_bot,
+                   upper(payload.review.state) AS state,
+                   payload.review.submitted_at AS submitted_at
             FROM ev WHERE type = 'PullRequestReviewEvent'
         ) n
         ANTI JOIN reviews r ON r.repo = n.repo AND r.number = n.number
             AND r.author = n.author AND r.submitted_at = n.submitted_at
-        WHERE n.submitted_at IS NOT NULL
+        WHERE n.submitted_at IS NOT NULL AND n.number IS NOT NULL
         """
     )
 
@@ -233,17 +218,11 @@ def _commits(con) -> None:
     con.execute(
         """
         INSERT OR IGNORE INTO commits
-        SELECT repo, sha, name, email, created_at, false,
-               coalesce((SELECT max(batch) FROM commits), 0) + 1,
-               row_number() OVER (ORDER BY created_at DESC, sha)::INTEGER
-        FROM (
-            SELECT ev.repo, ev.created_at,
-                   json_extract_string(c, '$.sha') AS sha,
-                   coalesce(json_extract_string(c, '$.author.name'), '') AS name,
-                   coalesce(json_extract_string(c, '$.author.email'), '') AS email
-            FROM ev, unnest(CAST(json_extract(ev.payload, '$.commits[*]') AS JSON[])) AS t(c)
-            WHERE ev.type = 'PushEvent'
-        )
-        WHERE sha IS NOT NULL
+        SELECT repo, c.sha, coalesce(c.author.name, ''), coalesce(c.author.email, ''),
+               created_at, false, coalesce((SELECT max(batch) FROM commits), 0) + 1,
+               row_number() OVER (ORDER BY created_at DESC, c.sha)::INTEGER
+        FROM (SELECT repo, created_at, unnest(payload.commits) AS c FROM ev
+              WHERE type = 'PushEvent')
+        WHERE c.sha IS NOT NULL
         """
     )

@@ -1,0 +1,194 @@
+"""``python -m benchmarks.community_store``: the store, the trends and GH Archive, side by
+side with their baselines in one run.
+
+1. Incremental: a generated 100,000-commit repository read into an empty store (the first
+   run), then again after 100 new commits (the re-run: only those are read from git); the
+   direct read without a store is the baseline. Both the store update alone and the whole
+   read (update, then the records rebuilt from the store) are timed.
+2. Trends: ``--by month`` over those 100,000 commits and 60,000 issues and pull requests
+   (with 60,000 comments) on DuckDB, then the same query on Spark ``local[2]`` when PySpark
+   is installed (Spark's start-up is timed apart).
+3. GH Archive: generated hourly files in the public event format, ingested into a store;
+   events per second, and per core (DuckDB reads on every core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from benchmarks.community_report import make_repo
+from tests.tools.community_report.gharchive_files import START, Generator, write_hours
+from tools.community_report import engines
+from tools.community_report.records import Comment, Issue
+from tools.community_report.sources import gharchive
+from tools.community_report.sources import git as git_source
+from tools.community_report.store import Store
+
+
+def _timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def _add_commits(repo: Path, n: int) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="New Dev", GIT_AUTHOR_EMAIL="new@example.org",
+               GIT_COMMITTER_NAME="New Dev", GIT_COMMITTER_EMAIL="new@example.org")  # fmt: skip
+    for k in range(n):
+        subprocess.run(["git", "-C", str(repo), "commit", "-q", "--allow-empty", "-m", f"n{k}"],
+                       check=True, env=env)  # fmt: skip
+
+
+def bench_incremental(commits: int, workdir: Path) -> dict:
+    repo = workdir / "repo"
+    make_repo(repo, commits)
+    git_source.read_commits(repo)  # warm the page cache
+    _, direct = _timed(lambda: git_source.read_commits(repo))
+    store = Store(workdir / "store.duckdb")
+    key = f"git:{repo.resolve()}"
+    _, first_sync = _timed(lambda: git_source.sync(repo, store, key))
+    store.con.execute("DELETE FROM commits")
+    store.con.execute("DELETE FROM repositories")
+    _, first_read = _timed(lambda: git_source.read_commits(repo, store=store))
+    _add_commits(repo, 100)
+    new_sync = _timed(lambda: git_source.sync(repo, store, key))[1]
+    _add_commits(repo, 100)
+    activity, new_read = _timed(lambda: git_source.read_commits(repo, store=store))
+    assert len(activity.commits) == commits + 200
+    store.close()
+    return {
+        "commits": commits, "new_commits": 100, "direct_read_seconds": direct,
+        "first_sync_seconds": first_sync, "rerun_sync_seconds": new_sync,
+        "sync_ratio": new_sync / first_sync, "first_read_seconds": first_read,
+        "rerun_read_seconds": new_read, "read_ratio": new_read / first_read,
+    }  # fmt: skip
+
+
+def _github_records(items: int, comments: int):
+    rng = random.Random(5)
+    t0 = datetime(2024, 1, 1, tzinfo=UTC)
+    issues, notes = [], []
+    for n in range(1, items + 1):
+        created = t0 + timedelta(minutes=17 * n)
+        pull = n % 3 == 0
+        closed = created + timedelta(hours=rng.randint(1, 900)) if n % 4 else None
+        merged = closed if pull and closed and n % 2 else None
+        issues.append(Issue(n, f"user{rng.randint(1, 900)}", False, "CONTRIBUTOR", f"item {n}",
+                            created, created, closed, pull, merged))  # fmt: skip
+    for k in range(comments):
+        n = rng.randint(1, items)
+        when = issues[n - 1].created_at + timedelta(minutes=rng.randint(1, 9000))
+        notes.append(Comment(k + 1, n, f"user{rng.randint(1, 900)}", False, when))
+    return issues, notes
+
+
+def bench_trends(workdir: Path, items: int, comments: int, spark: bool) -> dict:
+    store = Store(workdir / "store.duckdb")
+    issues, notes = _github_records(items, comments)
+    store.put_github("github:bench/big", issues, notes, [])
+    repos = store.repositories()
+    ident = engines.identities(store, repos, git_source.default_is_bot, {})
+    rows, duck = _timed(lambda: engines.run_trends(store, repos, "month", 180, ident))
+    fig = {"commits": store.counts()["commits"], "items": items, "comments": comments,
+           "periods": len(rows), "duckdb_seconds": duck}  # fmt: skip
+    if spark:
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            fig["spark"] = "not installed (the spark extra: pip install -e '.[spark]')"
+        else:
+            _, start = _timed(lambda: engines.spark_session("local[2]"))
+            engines.run_trends(store, repos, "month", 180, ident, "spark")  # warm the JVM's JIT
+            srows, secs = _timed(lambda: engines.run_trends(store, repos, "month", 180, ident,
+                                                            "spark"))  # fmt: skip
+            fig.update(spark_start_seconds=start, spark_seconds=secs,
+                       spark_ratio=secs / duck, spark_equal=[r[:11] for r in srows]
+                       == [r[:11] for r in rows])  # fmt: skip
+    store.close()
+    return fig
+
+
+def bench_gharchive(workdir: Path, hours: int, per_hour: int) -> dict:
+    gen = Generator(["acme/a", "acme/b", "acme/c", "other/x"], people=400, seed=11)
+    events = gen.events(START, hours, per_hour)
+    paths = write_hours(workdir / "gha", events, START)
+    size = sum(p.stat().st_size for p in paths)
+    store = Store(workdir / "gha.duckdb")
+    threads = store.con.execute("SELECT current_setting('threads')").fetchone()[0]
+    out, secs = _timed(lambda: gharchive.ingest(store, paths, [], ["acme"]))
+    store.close()
+    return {"files": len(paths), "events": out["events"], "gzipped_mb": size / 1e6,
+            "seconds": secs, "events_per_second": out["events"] / secs,
+            "duckdb_threads": int(threads), "events_per_second_per_core": out["events"] / secs / int(threads),
+            "stored": {k: out[k] for k in ("commits", "items", "comments", "reviews")}}  # fmt: skip
+
+
+def table(fig: dict) -> str:
+    i, t, g = fig["incremental"], fig["trends"], fig["gharchive"]
+    lines = [
+        f"| (1) {i['commits']:,} commits, then +{i['new_commits']} | first run s | re-run s "
+        "| re-run ÷ first |",
+        "|---|---:|---:|---:|",
+        f"| direct read, no store (baseline) | {i['direct_read_seconds']:.3f} | | |",
+        f"| store update alone | {i['first_sync_seconds']:.3f} | {i['rerun_sync_seconds']:.3f} "
+        f"| {i['sync_ratio']:.3f} |",
+        f"| whole read (update + records from the store) | {i['first_read_seconds']:.3f} "
+        f"| {i['rerun_read_seconds']:.3f} | {i['read_ratio']:.3f} |",
+        "",
+        f"| (2) --by month, {t['commits']:,} commits + {t['items']:,} items + "
+        f"{t['comments']:,} comments | seconds | ratio |",
+        "|---|---:|---:|",
+        f"| DuckDB | {t['duckdb_seconds']:.3f} | 1.00× |",
+    ]
+    if "spark_seconds" in t:
+        lines.append(f"| Spark local[2] (after {t['spark_start_seconds']:.1f} s start-up; "
+                     f"same rows: {t['spark_equal']}) | {t['spark_seconds']:.3f} "
+                     f"| {t['spark_ratio']:.1f}× |")  # fmt: skip
+    elif "spark" in t:
+        lines.append(f"| Spark | {t['spark']} | |")
+    lines += [
+        "",
+        f"(3) GH Archive: {g['files']} hourly files, {g['events']:,} events "
+        f"({g['gzipped_mb']:.1f} MB gzipped) in {g['seconds']:.2f} s: "
+        f"{g['events_per_second']:,.0f} events/s on {g['duckdb_threads']} threads, "
+        f"{g['events_per_second_per_core']:,.0f} per core",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.community_store")
+    p.add_argument("--commits", type=int, default=100_000)
+    p.add_argument("--items", type=int, default=60_000)
+    p.add_argument("--comments", type=int, default=60_000)
+    p.add_argument("--hours", type=int, default=24)
+    p.add_argument("--events-per-hour", type=int, default=10_000)
+    p.add_argument("--no-spark", action="store_true")
+    p.add_argument("--json", type=Path)
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        fig = {"incremental": bench_incremental(args.commits, work)}
+        fig["trends"] = bench_trends(work, args.items, args.comments, not args.no_spark)
+        shutil.rmtree(work / "repo")
+        fig["gharchive"] = bench_gharchive(work, args.hours, args.events_per_hour)
+        fig["cpus"] = os.cpu_count()
+        fig["python"] = sys.version.split()[0]
+    print(table(fig))
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
