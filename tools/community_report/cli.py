@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default 180, at most {MAX_INACTIVE_DAYS:,})",
     )
     p.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="count only matching paths in line counts, ownership and hotspots (repeatable; "
+        "default: every path)",
+    )
+    p.add_argument(
         "--exclude",
         action="append",
         default=[],
@@ -216,6 +224,7 @@ def collect(args, window: Window, source: str, store=None):
         until=window.until,
         known_emails=_known(policy),
         exclude=tuple(args.exclude),
+        include=tuple(args.include),
         store=store,
     )
     return activity, policy
@@ -342,9 +351,10 @@ def main(argv: list[str] | None = None) -> int:
             f"--inactive-days {args.inactive_days}: give a number of days from 1 to "
             f"{MAX_INACTIVE_DAYS:,}"
         )
-    for glob in args.exclude:
-        if not glob or glob.startswith("/"):
-            raise UserError(f"--exclude {glob!r}: give a glob relative to the repository root")
+    for flag, globs in (("--include", args.include), ("--exclude", args.exclude)):
+        for glob in globs:
+            if not glob or glob.startswith("/"):
+                raise UserError(f"{flag} {glob!r}: give a glob relative to the repository root")
     sources = expand_sources(args.source)
     over_time = args.by or len(sources) > 1 or args.gharchive
     if args.no_store and (over_time or args.export or args.import_):

@@ -21,7 +21,7 @@ from tools.errors import UserError
 ENGINES = ("duckdb", "spark")
 
 
-RECORD_TABLES = ("commits", "items", "comments", "reviews")
+RECORD_TABLES = ("commits", "coauthors", "items", "comments", "reviews")
 
 
 def _where(repos: list[str]) -> str:
@@ -35,7 +35,8 @@ def identities(store: Store, repos: list[str], is_bot: Callable[[str, str, str],
     them at once: one person is one identity across them."""
     pairs = Counter(
         {(n, e): k for n, e, k in store.con.execute(
-            f"SELECT name, email, count(*) FROM commits {_where(repos)} GROUP BY name, email"
+            f"SELECT name, email, count(*) FROM (SELECT name, email FROM commits {_where(repos)} "
+            f"UNION ALL SELECT name, email FROM coauthors {_where(repos)}) GROUP BY name, email"
         ).fetchall()}
     )  # fmt: skip
     bots = {(n, e): is_bot(n, e, identity_of(e)) for n, e in pairs}

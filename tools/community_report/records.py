@@ -27,6 +27,7 @@ class Commit:
     is_merge: bool
     is_bot: bool
     files: tuple[FileChange, ...] | None = None  # None: not read (outside the detail range)
+    coauthors: tuple[str, ...] = ()  # identities credited by Co-authored-by trailers
 
 
 @dataclass(frozen=True, slots=True)

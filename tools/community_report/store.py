@@ -36,9 +36,15 @@ TABLES = {
         email VARCHAR NOT NULL,
         authored_at TIMESTAMPTZ NOT NULL,
         is_merge BOOLEAN NOT NULL,
+        coauthors VARCHAR NOT NULL, -- Co-authored-by values as git gave them (\x1f between)
         batch INTEGER NOT NULL,     -- the run that added it: newer batches first in git order
         pos INTEGER NOT NULL,       -- its place in that run's git log
         PRIMARY KEY (repo, sha)""",
+    "coauthors": """
+        repo VARCHAR NOT NULL,      -- one row a credited (name, email) of a commit
+        sha VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        email VARCHAR NOT NULL""",
     "items": """
         repo VARCHAR NOT NULL,
         number BIGINT NOT NULL,
@@ -75,6 +81,9 @@ TABLES = {
         events BIGINT NOT NULL,
         read_at TIMESTAMPTZ NOT NULL""",
 }
+
+
+KEYLESS = {"reviews", "coauthors"}  # tables without a primary key: replaced per repository
 
 
 def default_path() -> Path:
@@ -176,7 +185,7 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
-        verb = "INSERT" if table == "reviews" else "INSERT OR REPLACE"  # reviews: no key
+        verb = "INSERT" if table in KEYLESS else "INSERT OR REPLACE"
         bulk_insert(self.con, table, columns, rows, verb)
 
     def head(self, repo: str) -> str | None:
@@ -184,32 +193,28 @@ class Store:
         return row[0] if row else None
 
     def add_commits(self, repo: str, raw: list[tuple], head: str, replace: bool = False) -> int:
-        """Store git log rows (sha, parents, name, email, unix time) read after the stored
-        head; ``replace`` first drops the repository's commits (its history was rewritten)."""
+        """Store git log rows (sha, parents, name, email, unix time, co-authors) read after the
+        stored head; ``replace`` first drops the repository's commits (its history was
+        rewritten)."""
+        from tools.community_report.sources.git import co_authors
+
         with self.transaction():
             if replace:
-                self.con.execute("DELETE FROM commits WHERE repo = ?", [repo])
+                for table in ("commits", "coauthors"):
+                    self.con.execute(f"DELETE FROM {table} WHERE repo = ?", [repo])
             batch = self.con.execute(
                 "SELECT coalesce(max(batch), 0) + 1 FROM commits WHERE repo = ?", [repo]
             ).fetchone()[0]
             rows = [
-                (
-                    repo,
-                    sha,
-                    name,
-                    email,
-                    datetime.fromtimestamp(int(ts), UTC),
-                    " " in parents,
-                    batch,
-                    i,
-                )
-                for i, (sha, parents, name, email, ts) in enumerate(raw)
-            ]
-            self._insert(
-                "commits",
-                ["repo", "sha", "name", "email", "authored_at", "is_merge", "batch", "pos"],
-                rows,
-            )
+                (repo, sha, name, email, datetime.fromtimestamp(int(ts), UTC), " " in parents,
+                 co, batch, i)
+                for i, (sha, parents, name, email, ts, co) in enumerate(raw)
+            ]  # fmt: skip
+            columns = ["repo", "sha", "name", "email", "authored_at", "is_merge", "coauthors",
+                       "batch", "pos"]  # fmt: skip
+            self._insert("commits", columns, rows)
+            credited = [(repo, r[0], n, e) for r in raw for n, e in co_authors(r[5])]
+            self._insert("coauthors", ["repo", "sha", "name", "email"], credited)
             self._mark(repo, head)
         return len(rows)
 
@@ -257,12 +262,13 @@ class Store:
     def raw_commits(self, repo: str) -> list[tuple]:
         """The repository's commits as git log rows, in git log's order (newest run first)."""
         rows = self.con.execute(
-            "SELECT sha, is_merge, name, email, epoch(authored_at)::BIGINT FROM commits "
-            "WHERE repo = ? ORDER BY batch DESC, pos",
+            "SELECT sha, is_merge, name, email, epoch(authored_at)::BIGINT, coauthors "
+            "FROM commits WHERE repo = ? ORDER BY batch DESC, pos",
             [repo],
         ).fetchall()
         return [
-            (sha, "a b" if merge else "a", name, email, ts) for sha, merge, name, email, ts in rows
+            (sha, "a b" if merge else "a", name, email, ts, co)
+            for sha, merge, name, email, ts, co in rows
         ]
 
     def github_records(self, repo: str) -> tuple[list[Issue], list[Comment], list[Review]]:
@@ -350,12 +356,12 @@ class Store:
             with self.transaction():
                 for table in TABLES:
                     path = _quoted(folder / f"{table}.parquet")
-                    if table == "reviews":  # no key: replace the repositories' reviews whole
+                    if table in KEYLESS:  # no key: replace the repositories' rows whole
                         self.con.execute(
-                            "DELETE FROM reviews WHERE repo IN "
+                            f"DELETE FROM {table} WHERE repo IN "
                             f"(SELECT DISTINCT repo FROM '{path}')"
                         )
-                        self.con.execute(f"INSERT INTO reviews SELECT * FROM '{path}'")
+                        self.con.execute(f"INSERT INTO {table} SELECT * FROM '{path}'")
                     else:
                         self.con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM '{path}'")
                     added[table] = self.con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tools.community_report.metrics import activity as act
+from tools.community_report.metrics import churn
 from tools.community_report.metrics import contributors as con
 from tools.community_report.metrics import github as gh
 from tools.community_report.metrics.ownership import ownership
@@ -98,6 +99,7 @@ def build(
         | {c.author for c in activity.comments if c.author_is_bot and c.created_at in window}
     )
     total_orgs = sum(cur.orgs.values())
+    lines = churn.lines_by_contributor(commits)
     report = {
         "schema_version": SCHEMA_VERSION,
         "source": activity.source,
@@ -122,7 +124,15 @@ def build(
             "elephant_factor": cur.elephant_factor,
             "bots": len(bot_identities),
             "previous": old.summary(),
-            "top": [{**person(w), "commits": n} for w, n in cur.counts.most_common(10)],
+            "top": [
+                {
+                    **person(w),
+                    "commits": n,
+                    "added": lines.get(w, (None, None))[0],
+                    "deleted": lines.get(w, (None, None))[1],
+                }
+                for w, n in cur.counts.most_common(10)
+            ],
             "new_contributors": [person(w) for w in cur.new],
             "returning_contributors": [person(w) for w in back],
             "organisations": [
@@ -135,6 +145,7 @@ def build(
             "bot_identities": bot_identities,
         },
         "ownership": ownership(commits, policy, spans, inactive_cutoff, names),
+        "hotspots": churn.hotspots(commits),
         "activity": {
             "by_week": act.by_week([t for _, t in in_window], window),
             "weekday_hour_utc": act.weekday_hour([t for _, t in in_window], window),

@@ -9,8 +9,8 @@ identity across them). Each period's figures are those the
 snapshot report gives for a window equal to that period (a test holds the two to it):
 
 - commits: non-merge, non-bot commits authored in the period;
-- active: identities with a contribution in it (commit, issue or pull request opened,
-  comment, review; bots never count);
+- active: identities with a contribution in it (commit, or credit by a Co-authored-by
+  trailer; issue or pull request opened, comment, review; bots never count);
 - new: active, and the first contribution ever falls in the period;
 - returning: active, not new, and silent for ``inactive_days`` or more before their first
   contribution in the period;
@@ -36,8 +36,16 @@ human_commits AS (
     FROM r_commits c JOIN identities i ON c.name = i.name AND c.email = i.email
     WHERE NOT c.is_merge AND NOT i.is_bot
 ),
+credited AS (  -- people a Co-authored-by trailer credits: a contribution at the commit's time
+    SELECT c.repo, i.who, c.authored_at AS ts
+    FROM r_coauthors a
+    JOIN r_commits c ON c.repo = a.repo AND c.sha = a.sha
+    JOIN identities i ON a.name = i.name AND a.email = i.email
+    WHERE NOT c.is_merge AND NOT i.is_bot
+),
 events AS (
     SELECT repo, who, ts FROM human_commits
+    UNION ALL SELECT repo, who, ts FROM credited
     UNION ALL SELECT repo, author AS who, created_at AS ts FROM r_items WHERE NOT author_is_bot
     UNION ALL SELECT repo, author AS who, created_at AS ts FROM r_comments WHERE NOT author_is_bot
     UNION ALL SELECT repo, author AS who, submitted_at AS ts FROM r_reviews WHERE NOT author_is_bot

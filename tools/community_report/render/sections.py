@@ -98,8 +98,16 @@ def sections(report: dict) -> list[Section]:
         ),
         Section(
             "Top contributors",
-            ["contributor", "commits"],
-            [[f"{p['name']} ({p['who']})", _n(p["commits"])] for p in c["top"]],
+            ["contributor", "commits", "lines added", "lines deleted"],
+            [
+                [
+                    f"{p['name']} ({p['who']})",
+                    _n(p["commits"]),
+                    _n(p.get("added")),
+                    _n(p.get("deleted")),
+                ]
+                for p in c["top"]
+            ],
         ),
         Section(
             "Organisations",
@@ -141,6 +149,27 @@ def sections(report: dict) -> list[Section]:
             ],
         )
     )
+    if report.get("hotspots"):
+        out.append(
+            Section(
+                "Hotspots",
+                ["file", "commits", "lines added", "lines deleted", "people"],
+                [
+                    [
+                        h["path"],
+                        _n(h["commits"]),
+                        _n(h["added"]),
+                        _n(h["deleted"]),
+                        _n(h["authors"]),
+                    ]
+                    for h in report["hotspots"]
+                ],
+                [
+                    "The files changed by the most commits in the window (two or more): where "
+                    "change concentrates, and with it review effort and risk."
+                ],
+            )
+        )
     if c["emeritus_candidates"]:
         out.append(
             Section(

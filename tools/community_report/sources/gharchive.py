@@ -219,7 +219,7 @@ def _commits(con) -> None:
         """
         INSERT OR IGNORE INTO commits
         SELECT repo, c.sha, coalesce(c.author.name, ''), coalesce(c.author.email, ''),
-               created_at, false, coalesce((SELECT max(batch) FROM commits), 0) + 1,
+               created_at, false, '', coalesce((SELECT max(batch) FROM commits), 0) + 1,
                row_number() OVER (ORDER BY created_at DESC, c.sha)::INTEGER
         FROM (SELECT repo, created_at, unnest(payload.commits) AS c FROM ev
               WHERE type = 'PushEvent')

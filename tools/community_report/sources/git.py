@@ -22,8 +22,13 @@ from tools.errors import UserError
 from tools.policy.globs import matches
 
 # NUL separates every field: it is the one byte no name, email or path can hold.
-FIELDS = 5
-FORMAT = "--format=%H%x00%P%x00%aN%x00%aE%x00%at"
+FIELDS = 6
+# the last field: Co-authored-by trailers' values ("Name <email>"), joined by \x1f
+FORMAT = (
+    "--format=%H%x00%P%x00%aN%x00%aE%x00%at%x00"
+    "%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1f)"
+)
+CO_AUTHOR = re.compile(r"\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*")
 NUMSTAT = re.compile(r"(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
 CHUNK = 1 << 20
 ATTRIBUTES = ("linguist-vendored", "linguist-generated")
@@ -145,9 +150,9 @@ def is_ancestor(root: Path, sha: str) -> bool:
     return proc.returncode == 0
 
 
-def raw_log(root: Path, after: str | None = None) -> list[tuple[str, str, str, str, str]]:
-    """(sha, parents, name, email, unix time) of every commit reachable from HEAD, in git
-    log's order; with ``after``, only those not reachable from that commit."""
+def raw_log(root: Path, after: str | None = None) -> list[tuple[str, ...]]:
+    """(sha, parents, name, email, unix time, co-authors) of every commit reachable from
+    HEAD, in git log's order; with ``after``, only those not reachable from that commit."""
     args = ["log", "-z", "--use-mailmap", FORMAT]
     if after is not None:
         args += ["HEAD", f"^{after}"]
@@ -172,10 +177,12 @@ def read_commits(
     known_emails: dict[str, str] | None = None,
     exclude: tuple[str, ...] = (),
     store=None,
+    include: tuple[str, ...] = (),
 ) -> Activity:
     """Every commit reachable from HEAD; file statistics for those authored in
     [``detail_since``, ``until``) (none when it is None). ``known_emails`` (email → login,
-    from the policy) joins identities; ``exclude`` globs, and files marked
+    from the policy) joins identities; with ``include`` globs only matching paths count in
+    the file statistics; ``exclude`` globs, and files marked
     ``linguist-vendored`` or ``linguist-generated`` in .gitattributes, are left out of the
     file statistics. With a ``store``, only commits it lacks are read from git, and the
     records are built from the store's rows: the same records either way."""
@@ -191,7 +198,7 @@ def read_commits(
     raw = raw_log(root) if store is None else sync(root, store, activity.source)
     build_commits(activity, raw, is_bot, known_emails)
     if detail_since is not None:
-        _add_files(root, activity, detail_since, until, exclude)
+        _add_files(root, activity, detail_since, until, exclude, include)
     return activity
 
 
@@ -207,9 +214,22 @@ def sync(root: Path, store, repo: str) -> list[tuple]:
     return store.raw_commits(repo)
 
 
+def co_authors(field: str) -> list[tuple[str, str]]:
+    """(name, email) of each well-formed ``Co-authored-by`` value of a commit."""
+    out = []
+    for value in field.split("\x1f") if field else ():
+        m = CO_AUTHOR.fullmatch(value)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
 def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) -> None:
-    """Commit records from git log rows: identities joined over the whole history."""
-    pairs = Counter((name, email) for _, _, name, email, _ in raw)
+    """Commit records from git log rows: identities joined over the whole history, authors
+    and co-authors alike."""
+    credited = [co_authors(row[5]) for row in raw]
+    pairs = Counter((name, email) for _, _, name, email, *_ in raw)
+    pairs.update(pair for pairs_of in credited for pair in pairs_of)
     bots = {}
     for name, email in pairs:
         bots[(name, email)] = is_bot(name, email, identity_of(email))
@@ -220,16 +240,28 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
     activity.names = {w: c.most_common(1)[0][0] for w, c in names.items()}
     from_ts = datetime.fromtimestamp
     commits = activity.commits
-    for sha, parents, name, email, ts in raw:
+    for (sha, parents, name, email, ts, _), extra in zip(raw, credited, strict=True):
         key = (name, email)
-        commits.append(
-            Commit(sha, who[key], name, email, from_ts(int(ts), UTC), " " in parents, bots[key])
+        commit = Commit(
+            sha, who[key], name, email, from_ts(int(ts), UTC), " " in parents, bots[key]
         )
+        if extra:
+            commit.coauthors = tuple(
+                dict.fromkeys(who[p] for p in extra if not bots[p] and who[p] != who[key])
+            )
+        commits.append(commit)
 
 
-def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...]) -> set[str]:
-    """Paths matched by ``exclude``, or marked vendored or generated in .gitattributes."""
-    out = {p for p in paths if any(matches(g, p) for g in exclude)}
+def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...],
+              include: tuple[str, ...] = ()) -> set[str]:  # fmt: skip
+    """Paths matched by none of ``include`` (when given) or by ``exclude``, or marked vendored
+    or generated in .gitattributes."""
+    out = {
+        p
+        for p in paths
+        if (include and not any(matches(g, p) for g in include))
+        or any(matches(g, p) for g in exclude)
+    }
     rest = sorted(paths - out)
     if not rest:
         return out
@@ -244,7 +276,7 @@ def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...]) -> set[str]
 
 
 def _add_files(root: Path, activity: Activity, since: datetime, until: datetime | None,
-               exclude: tuple[str, ...] = ()) -> None:  # fmt: skip
+               exclude: tuple[str, ...] = (), include: tuple[str, ...] = ()) -> None:  # fmt: skip
     """Second pass: ``--numstat`` for commits authored in [since, until)."""
     wanted = {
         c.sha: i
@@ -264,15 +296,23 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
         index = wanted.get(sha)
         if index is not None:
             found[index] = files
-    dropped = _excluded(root, {f.path for files in found.values() for f in files}, exclude)
+    dropped = _excluded(root, {f.path for files in found.values() for f in files}, exclude, include)
     if dropped:
         activity.notes.append(
             f"{len(dropped):,} files left out of the line counts and ownership (vendored or "
-            "generated in .gitattributes, or --exclude)."
+            "generated in .gitattributes, or outside --include or inside --exclude)."
         )
     for index, files in found.items():
         c = commits[index]
         kept = tuple(f for f in files if f.path not in dropped)
         commits[index] = Commit(
-            c.sha, c.author, c.name, c.email, c.authored_at, c.is_merge, c.is_bot, kept
+            c.sha,
+            c.author,
+            c.name,
+            c.email,
+            c.authored_at,
+            c.is_merge,
+            c.is_bot,
+            kept,
+            c.coauthors,
         )
