@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default 180, at most {MAX_INACTIVE_DAYS:,})",
     )
     p.add_argument(
+        "--blame",
+        action="store_true",
+        help="also who owns the code as it stands: git blame of every text file at HEAD, per "
+        "area (one git process a file, on every core; slower on big repositories)",
+    )
+    p.add_argument(
         "--include",
         action="append",
         default=[],
@@ -227,6 +233,8 @@ def collect(args, window: Window, source: str, store=None):
         include=tuple(args.include),
         store=store,
     )
+    if args.blame:
+        git_source.read_blame(path, activity, tuple(args.exclude), tuple(args.include))
     return activity, policy
 
 

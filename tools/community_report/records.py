@@ -73,6 +73,15 @@ class Review:
     submitted_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class BlameLines:
+    """How many lines of a file, as it stands at HEAD, an identity last changed."""
+
+    path: str
+    who: str
+    lines: int
+
+
 @dataclass(slots=True)
 class Activity:
     """Everything a source read, for one repository."""
@@ -88,3 +97,5 @@ class Activity:
     notes: list[str] = field(default_factory=list)  # what the source could not read, and why
     reviews_read: bool = True  # False: reviews were not read (GraphQL needs a token)
     merged_identities: list[dict] = field(default_factory=list)  # {"who", "names", "emails"}
+    identities: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, email) → who
+    blame: list[BlameLines] | None = None  # lines at HEAD by author (--blame), else not read

@@ -72,3 +72,26 @@ def test_trends_credit_co_authors_as_the_report_does(tmp_path, capsys):
     window = _json(capsys, str(repo.root), *store, *args)
     assert april["active"] == window["contributors"]["active"] == 3
     assert april["new"] == window["contributors"]["new"] == 2
+
+
+def test_blame_shows_who_owns_the_code_as_it_stands(tmp_path, capsys):
+    repo = Repo(tmp_path / "r")
+    old = "".join(f"line {k}\n" for k in range(40))
+    repo.commit("Ana Ruiz", "ana@corp.example", D(2025, 1, 10), {"lib/core.py": old})
+    new = old.replace("line 3\n", "line three\n")
+    repo.commit("Ben Li", "ben@corp.example", D(2026, 5, 2), {"lib/core.py": new, "b.bin": b"\0\1"})
+    report = _json(capsys, str(repo.root), *WINDOW, "--blame")
+    # nobody changed lib/ much in the window, but Ana's 39 untouched lines are visible
+    (lib,) = [o for o in report["code_ownership"] if o["area"] == "lib"]
+    assert lib["lines"] == 40 and lib["owners"] == 2
+    assert lib["top"][0] == {"who": "ana@corp.example", "name": "Ana Ruiz", "lines": 39,
+                             "share": 0.975}  # fmt: skip
+    assert lib["inactive_share"] == 0.975 and lib["status"] == "at risk"
+    assert all(o["area"] != "(top level)" for o in report["code_ownership"])  # binary: no lines
+    assert "Code as it stands (blame)" in _text(capsys, str(repo.root), "--blame")
+    assert _json(capsys, str(repo.root), *WINDOW)["code_ownership"] is None
+
+
+def _text(capsys, *args) -> str:
+    assert main([*args, "--since", "2026-04-01", "--until", "2026-07-01", "--no-store"]) == 0
+    return capsys.readouterr().out

@@ -1,11 +1,12 @@
-"""Who owns what: contributors per area, by commits and by lines changed."""
+"""Who owns what: contributors per area, by commits and lines changed in the window, and by
+the lines of the code as it stands (blame)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from tools.community_report.records import Commit
+from tools.community_report.records import BlameLines, Commit
 from tools.policy import Policy
 
 # Below this much change in the window an area is "quiet": one person's typo fix says
@@ -86,6 +87,55 @@ def ownership(
                     {"who": w, "name": names.get(w, w), "lines": n}
                     for w, n in by_lines[area].most_common(top)
                 ],
+                "status": status,
+            }
+        )
+    return rows
+
+
+def code_ownership(
+    blame: list[BlameLines],
+    policy: Policy | None,
+    last_seen: dict[str, tuple[datetime, datetime]],
+    inactive_before: datetime,
+    names: dict[str, str] | None = None,
+    top: int = 3,
+) -> list[dict]:
+    """Per area, the code as it stands (``git blame`` at HEAD): its lines, who last changed
+    them, the top owner's share, and the share last changed by people now inactive — so code
+    nobody touched in the window is visible too. Status as for ``ownership``: abandoned when
+    every owner is inactive, quiet under AT_RISK_MIN_LINES lines, at risk when one person
+    owns AT_RISK_SHARE of the lines or more, else ok."""
+    areas = area_of(policy)
+    names = names or {}
+    by_area: dict[str, Counter] = defaultdict(Counter)
+    for b in blame:
+        for area in areas(b.path):
+            by_area[area][b.who] += b.lines
+    rows = []
+    for area in sorted(by_area, key=lambda a: (-sum(by_area[a].values()), a)):
+        owners = by_area[area]
+        lines = sum(owners.values())
+        inactive = {
+            w for w in owners if last_seen.get(w, (None, inactive_before))[1] < inactive_before
+        }
+        top_lines = max(owners.values())
+        if len(inactive) == len(owners):
+            status = "abandoned"
+        elif lines < AT_RISK_MIN_LINES:
+            status = "quiet"
+        else:
+            status = "at risk" if top_lines / lines >= AT_RISK_SHARE else "ok"
+        rows.append(
+            {
+                "area": area,
+                "lines": lines,
+                "owners": len(owners),
+                "top": [
+                    {"who": w, "name": names.get(w, w), "lines": n, "share": round(n / lines, 4)}
+                    for w, n in owners.most_common(top)
+                ],
+                "inactive_share": round(sum(owners[w] for w in inactive) / lines, 4),
                 "status": status,
             }
         )

@@ -10,7 +10,7 @@ from tools.community_report.metrics import activity as act
 from tools.community_report.metrics import churn
 from tools.community_report.metrics import contributors as con
 from tools.community_report.metrics import github as gh
-from tools.community_report.metrics.ownership import ownership
+from tools.community_report.metrics.ownership import code_ownership, ownership
 from tools.community_report.metrics.window import Window
 from tools.community_report.records import Activity
 from tools.policy import Policy
@@ -146,6 +146,11 @@ def build(
         },
         "ownership": ownership(commits, policy, spans, inactive_cutoff, names),
         "hotspots": churn.hotspots(commits),
+        "code_ownership": (
+            code_ownership(activity.blame, policy, spans, inactive_cutoff, names)
+            if activity.blame is not None
+            else None
+        ),
         "activity": {
             "by_week": act.by_week([t for _, t in in_window], window),
             "weekday_hour_utc": act.weekday_hour([t for _, t in in_window], window),

@@ -149,6 +149,29 @@ def sections(report: dict) -> list[Section]:
             ],
         )
     )
+    if report.get("code_ownership") is not None:
+        out.append(
+            Section(
+                "Code as it stands (blame)",
+                ["area", "lines", "owners", "top owners", "inactive owners' lines", "status"],
+                [
+                    [
+                        o["area"],
+                        _n(o["lines"]),
+                        _n(o["owners"]),
+                        ", ".join(f"{t['name']} ({t['share']:.0%})" for t in o["top"]),
+                        _share(o["inactive_share"]),
+                        o["status"],
+                    ]
+                    for o in report["code_ownership"]
+                ],
+                [
+                    "Who last changed each line at HEAD (git blame), per area: code nobody "
+                    "touched in the window shows here too. At risk: one person owns 90% or more "
+                    "of the lines; abandoned: every owner is inactive."
+                ],
+            )
+        )
     if report.get("hotspots"):
         out.append(
             Section(
