@@ -12,6 +12,12 @@ class UserError(Exception):
     """Bad input: the message says what is wrong, where, and how to fix it."""
 
 
+def brief(exc: BaseException, limit: int = 160) -> str:
+    """An exception's message on one line, cut to ``limit`` characters: for quoting a
+    library's error inside one of ours."""
+    return " ".join(str(exc).split())[:limit]
+
+
 def cli_entry(func: Callable[..., int | None]) -> Callable[..., int]:
     """Run a command-line ``main``; a UserError becomes one line on stderr and exit code 2."""
 

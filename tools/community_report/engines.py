@@ -16,7 +16,7 @@ from pathlib import Path
 from tools.community_report.identities import identity_of, unify
 from tools.community_report.metrics.trends import trends_sql
 from tools.community_report.store import Store, _quoted, bulk_insert
-from tools.errors import UserError
+from tools.errors import UserError, brief
 
 ENGINES = ("duckdb", "spark")
 
@@ -81,7 +81,7 @@ def spark_session(master: str):
             .getOrCreate()
         )
     except Exception as exc:  # the JVM missing or refusing to start: one line, not its trace
-        detail = " ".join(str(exc).split())[:200]
+        detail = brief(exc, 200)
         raise UserError(
             f"--engine spark: Spark did not start at {master} ({detail}); check that Java 17 "
             "is installed (JAVA_HOME) and the master URL"

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.community_report.records import Comment, Issue, Review
-from tools.errors import UserError
+from tools.errors import UserError, brief
 
 SCHEMA_VERSION = 1
 
@@ -112,7 +112,7 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
-            detail = " ".join(str(exc).split())[:160]
+            detail = brief(exc)
             if "lock" in detail.lower():
                 raise UserError(
                     f"--store {self.path}: in use by another run; wait for it, or give another "
@@ -123,7 +123,7 @@ class Store:
                 "aside or give another --store"
             ) from None
         except duckdb.Error as exc:
-            detail = " ".join(str(exc).split())[:160]
+            detail = brief(exc)
             raise UserError(
                 f"--store {self.path}: not a DuckDB store ({detail}); move it aside or give "
                 "another --store"
@@ -366,7 +366,7 @@ class Store:
                         self.con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM '{path}'")
                     added[table] = self.con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]
         except duckdb.Error as exc:
-            detail = " ".join(str(exc).split())[:160]
+            detail = brief(exc)
             raise UserError(
                 f"--import {folder}: not an export of this store ({detail}); nothing was imported"
             ) from None

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tools.community_report.sources.github import NUDGE_MARKER
 from tools.community_report.store import Store, _quoted
-from tools.errors import UserError
+from tools.errors import UserError, brief
 
 USED = {
     "IssuesEvent", "PullRequestEvent", "IssueCommentEvent", "PullRequestReviewCommentEvent",
@@ -96,7 +96,7 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
             try:
                 _read(con, [f], keep)
             except duckdb.Error as exc:
-                detail = " ".join(str(exc).split())[:160]
+                detail = brief(exc)
                 raise UserError(
                     f"--gharchive {f}: not a readable GH Archive file ({detail}); fetch it "
                     "again (a truncated download is the usual cause); nothing was stored"
