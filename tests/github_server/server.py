@@ -691,6 +691,13 @@ class GitHubServer:
                 "reset": int(time.time()) + 3600,
             }
             return 200, {"resources": {"core": core}, "rate": core}, {}
+        org = re.match(rf"^{API}/orgs/([^/]+)/repos$", path)
+        if org and method == "GET":  # an organisation's repositories, by full name
+            owned = [self._repo_json(r) for r in self.repos.values()
+                     if r.owner.lower() == org.group(1).lower()]  # fmt: skip
+            if not owned:
+                return not_found
+            return self._paginate(path, query, sorted(owned, key=lambda r: r["full_name"].lower()))
         repo, rest = self._repo(path)
         if repo is None or method != "GET":
             return not_found

@@ -282,6 +282,10 @@ def expand_sources(items: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _is_org(source: str) -> bool:
+    return not Path(source).exists() and ORG.match(source) is not None
+
+
 def open_store(args):
     from tools.community_report.store import Store, default_path
 
@@ -321,7 +325,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
         else:
             window = window_from(args, now)
             for source in sources:
-                if not Path(source).exists() and ORG.match(source) and not REPO.match(source):
+                if _is_org(source):
                     client = _github_client(args)
                     try:
                         listed = gh_source.organisation_repositories(source, client)
@@ -364,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             if not glob or glob.startswith("/"):
                 raise UserError(f"{flag} {glob!r}: give a glob relative to the repository root")
     sources = expand_sources(args.source)
-    over_time = args.by or len(sources) > 1 or args.gharchive
+    # an organisation is a set of repositories: it, too, is reported over time
+    over_time = args.by or len(sources) > 1 or args.gharchive or any(map(_is_org, sources))
     if args.no_store and (over_time or args.export or args.import_):
         raise UserError(
             "--no-store: health over time (--by, several sources, --gharchive), --export and "

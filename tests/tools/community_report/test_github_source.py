@@ -218,3 +218,19 @@ def test_markdown_for_a_job_summary(server, tmp_path, capsys):
     assert out.startswith("## Community report — github:acme/widgets")
     assert "### Issues and pull requests" in out and "| first response, median h |" in out
     assert "### Waiting on the maintainers" in out and "#6" in out
+
+
+def test_an_organisation_is_its_public_repositories_over_time(server, tmp_path, capsys):
+    server.add_repo("acme", "old").settings["archived"] = True
+    server.add_repo("acme", "copy").settings["fork"] = True
+    tools = server.add_repo("acme", "tools")
+    tools.add_issue(1, "dana", datetime(2026, 2, 3, tzinfo=UTC))
+    args = ["--api-url", server.base_url, "--cache-dir", str(tmp_path / "cache"),
+            "--store", str(tmp_path / "s.duckdb"), "--format", "json"]  # fmt: skip
+    assert main(["acme", *args]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["kind"] == "trends" and report["by"] == "quarter"
+    assert report["sources"] == ["github:acme/tools", "github:acme/widgets"]  # no fork, no archive
+    assert main(["srcc", *args]) != 0  # a mistyped folder: one line that says how it was read
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "not a directory here" in err and "404" in err

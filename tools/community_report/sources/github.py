@@ -45,7 +45,8 @@ def organisation_repositories(org: str, client: GitHubClient) -> list[str]:
     """OWNER/NAME of the organisation's public repositories that are neither forks nor
     archived, by name."""
     out = []
-    for page in client.pages(f"orgs/{org}/repos", {"type": "public"}, org):
+    what = f"{org} (not a directory here, so read as a GitHub organisation)"
+    for page in client.pages(f"orgs/{org}/repos", {"type": "public"}, what):
         for raw in page.data or ():
             if not raw.get("fork") and not raw.get("archived"):
                 out.append(raw["full_name"])
