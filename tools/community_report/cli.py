@@ -329,6 +329,13 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
                     client = _github_client(args)
                     try:
                         listed = gh_source.organisation_repositories(source, client)
+                    except UserError as exc:
+                        if "not a directory here" in str(exc):
+                            raise
+                        raise UserError(
+                            f"{source}: not a directory here, so read as a GitHub organisation, "
+                            f"but: {exc}"
+                        ) from None
                     finally:
                         client.close()
                     if not listed:

@@ -234,3 +234,8 @@ def test_an_organisation_is_its_public_repositories_over_time(server, tmp_path, 
     assert main(["srcc", *args]) != 0  # a mistyped folder: one line that says how it was read
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "not a directory here" in err and "404" in err
+    # offline, the same mistake still says how the name was read
+    unreachable = ["--api-url", "http://127.0.0.1:9", "--store", str(tmp_path / "s.duckdb")]
+    assert main(["srcc", *unreachable]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "read as a GitHub organisation, but" in err
