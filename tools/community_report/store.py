@@ -106,7 +106,13 @@ class Store:
         if self.path.exists() and not self.path.is_file():
             raise UserError(f"--store {self.path}: not a file; give a path for the store file")
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserError(
+                    f"--store {self.path}: cannot make its folder ({exc.strerror}); give a "
+                    "path you can write to"
+                ) from None
             if self.path.is_file() and self.path.stat().st_size == 0:
                 self.path.unlink()  # an empty file (e.g. from mktemp) holds nothing: start anew
         try:
@@ -319,7 +325,13 @@ class Store:
 
     def export_parquet(self, folder: Path) -> list[Path]:
         """One Parquet file per table, for sharing or for another engine to read."""
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(
+                f"--export {folder}: cannot make that folder ({exc.strerror}); give a new or "
+                "empty folder you can write to"
+            ) from None
         out = []
         for table in ("meta", *TABLES):
             path = folder / f"{table}.parquet"

@@ -288,3 +288,20 @@ def test_store_errors_are_user_errors(tmp_path):
     (tmp_path / "dir.duckdb").mkdir()
     with pytest.raises(UserError, match="not a file"):
         Store(tmp_path / "dir.duckdb")
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--export", "{file}"], "--export {file}: cannot make that folder"),
+        (["--store", "{file}/s.duckdb"], "--store {file}/s.duckdb: cannot make its folder"),
+    ],
+)
+def test_unwritable_store_and_export_paths_are_one_line(tmp_path, capsys, flags, message):
+    repo = Repo(tmp_path / "r")
+    _history(repo, D(2026, 4, 2), 2)
+    file = tmp_path / "a-file"
+    file.write_text("x")
+    argv = [str(repo.root), "--store", str(tmp_path / "s.duckdb")]
+    argv += [f.format(file=file) for f in flags]
+    assert message.format(file=file) in _one_line(capsys, argv)
