@@ -40,10 +40,6 @@ from tools.errors import Parser, UserError, cli_entry
 FORMAT = "reference-model-gpu-bench/1"
 
 
-def _quiet(*_args) -> None:
-    pass
-
-
 def _device_facts(dev: torch.device) -> dict:
     facts = {"device": str(dev), "torch": torch.__version__, "python": platform.python_version()}
     if dev.type == "cuda":
@@ -83,9 +79,9 @@ def run(root: Path, device: str, tile: int, seeds: int, compile: bool, log=print
     log(f"one epoch of {samples:,} samples, batch 64: the two DataLoader baselines …")
     rows = [
         row("DataLoader + ToTensor + Normalize", 64, "fp32", False,
-            bench.baseline_epochs(root, 1, tile, dev)["seconds"]),
+            bench.baseline_epochs(root, train_split, test_split, 1, tile, dev)["seconds"]),
         row("DataLoader over a TensorDataset", 64, "fp32", False,
-            bench.tensor_baseline_epochs(root, 1, tile, dev)["seconds"]),
+            bench.tensor_baseline_epochs(train_split, test_split, 1, tile, dev)["seconds"]),
     ]  # fmt: skip
     variants = [(64, "fp32", False), (64, "bf16", False)]
     if compile:
@@ -95,7 +91,7 @@ def run(root: Path, device: str, tile: int, seeds: int, compile: bool, log=print
         cfg = training.recipe_config("seed", epochs=1, batch_size=batch, val_fraction=0.0)
         runtime = training.Runtime(device=device, precision=precision, compile=compiled,
                                    progress=False)  # fmt: skip
-        r = training.train(cfg, tiled, test_split, runtime, log=_quiet)
+        r = training.train(cfg, tiled, test_split, runtime, log=bench._quiet)
         rows.append(row("reference_model trainer", batch, precision, compiled, r.train_seconds,
                         r.compile_seconds))  # fmt: skip
     baseline = rows[0]["seconds"]
@@ -106,13 +102,13 @@ def run(root: Path, device: str, tile: int, seeds: int, compile: bool, log=print
         f"seeds 0–{seeds - 1} …")  # fmt: skip
     fast_cfg = training.recipe_config("fast")
     target = bench.tensor_baseline_epochs(
-        root, training.Config().epochs, 1, dev, 0, fast_cfg.val_fraction
+        train_split, test_split, training.Config().epochs, 1, dev, 0, fast_cfg.val_fraction
     )["val_accuracy"]
     runtime = training.Runtime(device=device, precision="bf16", compile=compile, progress=False)
     fast_runs = []
     for seed in range(seeds):
         r = training.train(replace(fast_cfg, seed=seed, target_accuracy=target), train_split,
-                           test_split, runtime, log=_quiet)  # fmt: skip
+                           test_split, runtime, log=bench._quiet)  # fmt: skip
         fast_runs.append({
             "seed": seed, "reached": r.val_accuracy >= target, "epochs": r.epochs_run,
             "seconds": r.train_seconds, "compile_seconds": r.compile_seconds,

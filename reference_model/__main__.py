@@ -269,11 +269,6 @@ def cmd_train(args) -> int:
         patience=args.patience,
         target_accuracy=args.target_accuracy,
     )
-    if (cfg.patience or cfg.target_accuracy) and not cfg.val_fraction:
-        raise UserError(
-            "--patience and --target-accuracy read the validation split, but --val-fraction "
-            "is 0; give a fraction above 0 (e.g. 0.1)"
-        )
     runtime = training.Runtime(
         device=args.device,
         precision=args.precision,

@@ -70,55 +70,56 @@ def _fit_with_loader(train_set, epochs: int, device: torch.device, seed: int):
     return net, seconds
 
 
-def _train_indices(root: Path, val_fraction: float) -> torch.Tensor:
+def _train_indices(train_split: data.Split, val_fraction: float) -> torch.Tensor:
     """The training digits left after :func:`data.hold_out`, as indices into the file."""
-    whole = data.load_split(root, "train")
-    numbered = data.Split(torch.arange(len(whole))[:, None], whole.labels)
+    numbered = data.Split(torch.arange(len(train_split))[:, None], train_split.labels)
     return data.hold_out(numbered, val_fraction)[0].images.flatten()
 
 
 def baseline_epochs(
-    root: Path, epochs: int, tile: int, device: torch.device, seed: int = 0,
-    val_fraction: float = 0.0,
+    root: Path, train_split: data.Split, test_split: data.Split, epochs: int, tile: int,
+    device: torch.device, seed: int = 0, val_fraction: float = 0.0,
 ) -> dict:  # fmt: skip
     """The seed recipe as written from the document (torchvision MNIST, ToTensor + Normalize,
-    a DataLoader), on the same training digits as this trainer: returns its train seconds and
-    its validation and test accuracy."""
+    a DataLoader), on the same training digits as this trainer (``train_split`` is the file
+    under ``root``, already read): returns its train seconds and its validation and test
+    accuracy."""
     from torch.utils.data import ConcatDataset, Subset
     from torchvision import datasets, transforms
 
     tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((MEAN,), (STD,))])
     train_set = datasets.MNIST(str(root), train=True, download=False, transform=tf)
-    train_set = Subset(train_set, _train_indices(root, val_fraction).tolist())
+    train_set = Subset(train_set, _train_indices(train_split, val_fraction).tolist())
     if tile > 1:
         train_set = ConcatDataset([train_set] * tile)
     net, seconds = _fit_with_loader(train_set, epochs, device, seed)
-    return {"seconds": seconds, **_judge(net, root, device, val_fraction)}
+    val_part = data.hold_out(train_split, val_fraction)[1]
+    return {"seconds": seconds, **_judge(net, val_part, test_split, device)}
 
 
 def tensor_baseline_epochs(
-    root: Path, epochs: int, tile: int, device: torch.device, seed: int = 0,
-    val_fraction: float = 0.0,
+    train_split: data.Split, test_split: data.Split, epochs: int, tile: int,
+    device: torch.device, seed: int = 0, val_fraction: float = 0.0,
 ) -> dict:  # fmt: skip
     """The second baseline: the digits normalised once into tensors, a TensorDataset and a
     shuffling DataLoader — no per-sample conversion. Returns what :func:`baseline_epochs`
     does."""
     from torch.utils.data import TensorDataset
 
-    train_part, _ = data.hold_out(data.load_split(root, "train"), val_fraction)
-    train_part = train_part.tile(tile)
-    train_set = TensorDataset(data.normalise(train_part.images), train_part.labels)
+    train_part, val_part = data.hold_out(train_split, val_fraction)
+    tiled = train_part.tile(tile)
+    train_set = TensorDataset(data.normalise(tiled.images), tiled.labels)
     net, seconds = _fit_with_loader(train_set, epochs, device, seed)
-    return {"seconds": seconds, **_judge(net, root, device, val_fraction)}
+    return {"seconds": seconds, **_judge(net, val_part, test_split, device)}
 
 
-def _judge(net, root: Path, device: torch.device, val_fraction: float) -> dict:
+def _judge(net, val_part: data.Split, test_split: data.Split, device: torch.device) -> dict:
     """A baseline's validation accuracy (the same held-out digits as the trainer's) and test
     accuracy, read once."""
-    _, val_part = data.hold_out(data.load_split(root, "train"), val_fraction)
-    out = {"test_accuracy": training.evaluate(net, data.load_split(root, "test").to(device))[0]}
-    out["val_accuracy"] = training.evaluate(net, val_part.to(device))[0] if len(val_part) else None
-    return out
+    return {
+        "test_accuracy": training.evaluate(net, test_split.to(device))[0],
+        "val_accuracy": training.evaluate(net, val_part.to(device))[0] if len(val_part) else None,
+    }
 
 
 def spread(values: list[float]) -> dict:
@@ -273,8 +274,8 @@ def run(
 
     log(f"(a) one epoch of {tile} × {len(train_split):,} samples, batch 64, Adam 1e-3 …")
     # throughput only: the whole training file, nothing held out, no accuracy read
-    base = baseline_epochs(root, 1, tile, dev)
-    tensor = tensor_baseline_epochs(root, 1, tile, dev)
+    base = baseline_epochs(root, train_split, test_split, 1, tile, dev)
+    tensor = tensor_baseline_epochs(train_split, test_split, 1, tile, dev)
     one = training.recipe_config("seed", epochs=1, val_fraction=0.0)
     tiled = train_split.tile(tile)
     ours = training.train(one, tiled, test_split, replace(runtime, compile=False), log=_quiet)
@@ -298,9 +299,9 @@ def run(
 
     log(f"(b) {seed_epochs} epochs of the seed recipe three ways, then --recipe fast, "
         f"seeds 0–{seeds - 1}; accuracy on {len(val_part):,} held-out digits …")  # fmt: skip
-    base = baseline_epochs(root, seed_epochs, 1, dev, 0, seed.val_fraction)
+    base = baseline_epochs(root, train_split, test_split, seed_epochs, 1, dev, 0, seed.val_fraction)
     tensor_runs = [
-        tensor_baseline_epochs(root, seed_epochs, 1, dev, s, seed.val_fraction)
+        tensor_baseline_epochs(train_split, test_split, seed_epochs, 1, dev, s, seed.val_fraction)
         for s in range(seeds)
     ]
     ours_runs = [
@@ -335,16 +336,16 @@ def run(
         "ours": _spread_results(ours_runs),
         "fast": _spread_results(fast_runs),
     }
-    times = [r["seconds"] for r in reached]
+    to_target = spread([r["seconds"] for r in reached]) if reached else None
     fig["fast"] = {
         "config": fast_runs[0].metrics()["config"],
         "target_val_accuracy": target,
         "reached": reached,
         "reached_seeds": len(reached),
-        "seconds_to_target": spread(times) if times else None,
-        "fraction_of_dataloader_seed": (spread(times)["mean"] / base["seconds"] if times else None),
+        "seconds_to_target": to_target,
+        "fraction_of_dataloader_seed": to_target and to_target["mean"] / base["seconds"],
         "fraction_of_ours_seed": (
-            spread(times)["mean"] / fig["seed"]["ours"]["seconds"]["mean"] if times else None
+            to_target and to_target["mean"] / fig["seed"]["ours"]["seconds"]["mean"]
         ),
     }
 

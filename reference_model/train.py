@@ -367,6 +367,11 @@ def train(
         mode = "reduce-overhead" if device.type == "cuda" else None
         model = torch.compile(model, mode=mode)
 
+    if (cfg.patience or cfg.target_accuracy) and not cfg.val_fraction:
+        raise UserError(
+            "--patience and --target-accuracy read the validation split, but --val-fraction "
+            "is 0; give a fraction above 0 (e.g. 0.1)"
+        )
     train_part, val_part = data.hold_out(train_split, cfg.val_fraction)
     n = len(train_part)
     if n == 0:
@@ -531,10 +536,10 @@ def train(
     if best_state is not None and result.best_epoch != result.epochs_run:
         net.load_state_dict(best_state)
         say(f"kept the weights of epoch {result.best_epoch}, the best on validation")
-    if len(val_part):
-        result.val_accuracy, result.val_loss = evaluate(
-            net, val_dev, runtime.precision, runtime.test_batch_size
-        )
+    if result.best_epoch:  # the returned weights' validation figures, measured at their epoch
+        returned = result.best_epoch if best_state is not None else result.epochs_run
+        row = result.history[returned - 1]
+        result.val_accuracy, result.val_loss = row["val_accuracy"], row["val_loss"]
     # the test set, once: nothing above has looked at it
     result.test_accuracy, result.test_loss = evaluate(
         net, test_split.to(device), runtime.precision, runtime.test_batch_size

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tools.community_report.engines import ENGINES
 from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window
 from tools.community_report.render import RENDERERS
@@ -98,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--engine",
-        choices=("duckdb", "spark"),
+        choices=ENGINES,
         default="duckdb",
         help="what runs the metrics over the store: duckdb (default, in process) or spark "
         "(the spark extra: pip install -e '.[spark]'; Java 17)",
@@ -343,6 +344,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
                     for repo in listed:
                         activity, policy = collect(args, window, repo, store)
                         repos.append(activity.source)
+                        notes += activity.notes
                     continue
                 activity, found = collect(args, window, source, store)
                 policy = policy or found

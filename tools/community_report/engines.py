@@ -18,9 +18,7 @@ from tools.community_report.metrics.trends import trends_sql
 from tools.community_report.store import Store, _quoted, bulk_insert
 from tools.errors import UserError, brief
 
-ENGINES = ("duckdb", "spark")
-
-
+ENGINES = ("duckdb", "spark")  # --engine
 RECORD_TABLES = ("commits", "coauthors", "items", "comments", "reviews")
 
 

@@ -197,9 +197,9 @@ def test_export_and_import_carry_the_records(tmp_path, capsys):
     with Store(tmp_path / "b.duckdb") as other:
         added = other.import_parquet(tmp_path / "x")
         assert added["commits"] == 10 and other.counts()["commits"] == 10
-        assert other.raw_commits(f"git:{repo.root.resolve()}") == Store(
-            tmp_path / "a.duckdb", read_only=True
-        ).raw_commits(f"git:{repo.root.resolve()}")
+        with Store(tmp_path / "a.duckdb", read_only=True) as mine_store:
+            key = f"git:{repo.root.resolve()}"
+            assert other.raw_commits(key) == mine_store.raw_commits(key)
     assert mine["all"]
 
 

@@ -200,8 +200,7 @@ SERIES = (
 def trends_sql(by: str, inactive_days: int) -> str:
     if by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    unit = by
-    return TRENDS_SQL.format(unit=unit, length=PERIODS[by], inactive_days=int(inactive_days))
+    return TRENDS_SQL.format(unit=by, length=PERIODS[by], inactive_days=int(inactive_days))
 
 
 def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engine: str) -> dict:
@@ -209,20 +208,17 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
     with the acceptance ratio and roundings applied. Pure: no I/O."""
     series: dict[str, list[dict]] = {}
     for row in rows:
-        values = dict(zip(COLUMNS, row, strict=True))
-        scope = values.pop("scope")
-        period = values["period"]
-        values["period"] = _label(period, by)
-        values["start"] = period.isoformat()
+        scope, period, *figures = row
+        values = {"period": _label(period, by), "start": period.isoformat()}
+        for key, value in zip(COLUMNS[2:], figures, strict=True):
+            if key.endswith("_hours"):  # engines give floats or decimals, or NULL
+                values[key] = None if value is None else round(float(value), 2)
+            else:
+                values[key] = int(value)
         closed = values["pull_requests_closed"]
         values["acceptance_ratio"] = (
             round(values["pull_requests_merged"] / closed, 4) if closed else None
         )
-        for key in values:
-            if key.endswith("_hours") and values[key] is not None:
-                values[key] = round(float(values[key]), 2)
-            elif key not in ("period", "start", "acceptance_ratio") and not key.endswith("_hours"):
-                values[key] = int(values[key])
         series.setdefault("all" if scope == "*" else scope, []).append(values)
     return {
         "kind": "trends",

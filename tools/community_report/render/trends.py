@@ -8,15 +8,13 @@ from html import escape
 
 from tools.community_report.metrics.trends import SERIES
 from tools.community_report.render.html import STYLE, bar_chart
+from tools.community_report.render.sections import _n, _share
 from tools.community_report.render.text import table as text_table
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+def _cell(key: str, value) -> str:
+    """A figure as the one-window report writes it: ratios as percentages, numbers by _n."""
+    return _share(value) if key == "acceptance_ratio" else _n(value)
 
 
 def _headers(report: dict) -> list[str]:
@@ -24,7 +22,7 @@ def _headers(report: dict) -> list[str]:
 
 
 def _rows(rows: list[dict]) -> list[list[str]]:
-    return [[r["period"], *(_cell(r[key]) for key, _ in SERIES)] for r in rows]
+    return [[r["period"], *(_cell(key, r[key]) for key, _ in SERIES)] for r in rows]
 
 
 def _title(report: dict) -> str:

@@ -227,7 +227,7 @@ def co_authors(field: str) -> list[tuple[str, str]]:
 def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) -> None:
     """Commit records from git log rows: identities joined over the whole history, authors
     and co-authors alike."""
-    credited = [co_authors(row[5]) for row in raw]
+    credited = [co_authors(row[5]) if row[5] else () for row in raw]  # most rows have none
     pairs = Counter((name, email) for _, _, name, email, *_ in raw)
     pairs.update(pair for pairs_of in credited for pair in pairs_of)
     bots = {}
@@ -351,11 +351,11 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
         for line in out.decode("utf-8", "replace").split("\n"):
             if not line or line[0] == "\t":
                 continue
-            head = line.split(" ")
-            if len(head[0]) == 40 and len(head) >= 3 and head[1].isdigit():
-                sha = head[0]
-                if len(head) == 4:
-                    lines[sha] += int(head[3])
+            parts = line.split(" ")
+            if len(parts[0]) == 40 and len(parts) >= 3 and parts[1].isdigit():
+                sha = parts[0]
+                if len(parts) == 4:  # a group's first line: how many lines the group holds
+                    lines[sha] += int(parts[3])
                 author.setdefault(sha, ["", ""])
             elif sha and line.startswith("author "):
                 author[sha][0] = line[7:]
