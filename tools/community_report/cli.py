@@ -312,8 +312,9 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
             names = [s for s in wanted if REPO.match(s)]
             orgs = [s for s in wanted if ORG.match(s) and not Path(s).exists()]
             got = gharchive.ingest(store, args.gharchive, names, orgs)
-            print(f"GH Archive: {got['files']} files read ({got['skipped_files']} already in "
-                  f"the store), {got['events']:,} events", file=sys.stderr)  # fmt: skip
+            print(f"GH Archive: {got['files']} files read ({got['skipped_files']} already read "
+                  f"for these repositories), {got['events']:,} of their events kept",
+                  file=sys.stderr)  # fmt: skip
             keep = {f"github:{n.lower()}" for n in names}
             repos = [r for r in store.repositories() if r.startswith("github:") and (
                 not wanted or r.lower() in keep

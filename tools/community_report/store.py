@@ -22,7 +22,7 @@ from pathlib import Path
 from tools.community_report.records import Comment, Issue, Review
 from tools.errors import UserError, brief
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: ingested files are kept per scope (the repositories read for)
 
 TABLES = {
     "repositories": """
@@ -77,9 +77,11 @@ TABLES = {
         state VARCHAR NOT NULL,
         submitted_at TIMESTAMPTZ NOT NULL""",
     "ingested": """
-        name VARCHAR PRIMARY KEY,   -- a GH Archive file already read (its file name)
-        events BIGINT NOT NULL,
-        read_at TIMESTAMPTZ NOT NULL""",
+        name VARCHAR NOT NULL,      -- a GH Archive file already read (its file name)
+        scope VARCHAR NOT NULL DEFAULT '?',  -- for which repositories (gharchive.scope_of)
+        events BIGINT NOT NULL,     -- the events kept from it
+        read_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (name, scope)""",
 }
 
 
@@ -135,6 +137,7 @@ class Store:
                 "another --store"
             ) from None
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")  # stderr is for one-line messages
         self._check_schema(read_only)
 
     def _check_schema(self, read_only: bool) -> None:
@@ -168,6 +171,27 @@ class Store:
                 f"--store {self.path}: written by a newer community-report (schema {version}, "
                 f"this one reads up to {SCHEMA_VERSION}); update the tools, or give another --store"
             )
+        if version < SCHEMA_VERSION:
+            if read_only:
+                raise UserError(
+                    f"--store {self.path}: written by an older community-report (schema "
+                    f"{version}); run community-report with it once to bring it up to date"
+                )
+            with self.transaction():
+                self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring a store of an older schema up to this one, in place (one transaction)."""
+        if version < 2:  # files were kept by name only: for which repositories is unknown
+            self.con.execute("ALTER TABLE ingested RENAME TO ingested_v1")
+            self.con.execute(f"CREATE TABLE ingested ({TABLES['ingested']})")
+            self.con.execute(
+                "INSERT INTO ingested SELECT name, '?', events, read_at FROM ingested_v1"
+            )
+            self.con.execute("DROP TABLE ingested_v1")
+        self.con.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+        )
 
     def close(self) -> None:
         self.con.close()
@@ -267,15 +291,12 @@ class Store:
 
     def raw_commits(self, repo: str) -> list[tuple]:
         """The repository's commits as git log rows, in git log's order (newest run first)."""
-        rows = self.con.execute(
-            "SELECT sha, is_merge, name, email, epoch(authored_at)::BIGINT, coauthors "
+        return self.con.execute(  # parents as git log gives them: a merge has two
+            "SELECT sha, CASE WHEN is_merge THEN 'a b' ELSE 'a' END, name, email, "
+            "epoch(authored_at)::BIGINT, coauthors "
             "FROM commits WHERE repo = ? ORDER BY batch DESC, pos",
             [repo],
         ).fetchall()
-        return [
-            (sha, "a b" if merge else "a", name, email, ts, co)
-            for sha, merge, name, email, ts, co in rows
-        ]
 
     def github_records(self, repo: str) -> tuple[list[Issue], list[Comment], list[Review]]:
         def when(value):  # selected as naive UTC (the session's zone): no pytz needed
@@ -373,9 +394,10 @@ class Store:
                             f"DELETE FROM {table} WHERE repo IN "
                             f"(SELECT DISTINCT repo FROM '{path}')"
                         )
-                        self.con.execute(f"INSERT INTO {table} SELECT * FROM '{path}'")
-                    else:
-                        self.con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM '{path}'")
+                    query = f"SELECT * FROM '{path}'"
+                    if table == "ingested" and version < 2:  # read for repositories unknown
+                        query = f"SELECT name, '?' AS scope, events, read_at FROM '{path}'"
+                    upsert(self.con, table, query)
                     added[table] = self.con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]
         except duckdb.Error as exc:
             detail = brief(exc)
@@ -383,6 +405,26 @@ class Store:
                 f"--import {folder}: not an export of this store ({detail}); nothing was imported"
             ) from None
         return added
+
+
+def upsert(con, table: str, query: str, params: list | None = None) -> int:
+    """Put the rows ``query`` gives into ``table``, replacing the rows with the same primary
+    key (or, for a table without one, adding them). Columns are matched by name. Deleting
+    the old rows first, then inserting, is many times faster in DuckDB than ``INSERT OR
+    REPLACE`` when many keys are already there. Returns the number of rows put."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {query}", params or [])
+    row = con.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() "
+        "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchone()
+    if row:
+        on = " AND ".join(f"{table}.{k} = incoming.{k}" for k in row[0])
+        con.execute(f"DELETE FROM {table} USING incoming WHERE {on}")
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+    count = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
+    con.execute("DROP TABLE incoming")
+    return count
 
 
 def bulk_insert(

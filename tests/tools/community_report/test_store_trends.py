@@ -212,8 +212,105 @@ def test_gharchive_reruns_add_only_new_hours(tmp_path):
         counts = store.counts()
         again = gharchive.ingest(store, paths, ["acme/a"], [])
         assert first["files"] == 4 and again == {**again, "files": 2, "skipped_files": 4}
-        assert again["events"] == 40 and store.counts()["items"] >= counts["items"]
+        kept = sum(e["type"] in gharchive.USED for hour in hours[4:] for e in hour)
+        assert again["events"] == kept and store.counts()["items"] >= counts["items"]
         assert gharchive.ingest(store, paths, ["acme/a"], [])["files"] == 0
+
+
+def _snapshot(store: Store) -> dict:
+    return {r: (*store.github_records(r), store.raw_commits(r)) for r in store.repositories()}
+
+
+def test_gharchive_files_are_read_again_for_other_repositories(tmp_path):
+    gen = Generator(["acme/a", "acme/b", "zeta/z"], people=6, seed=4)
+    paths = write_hours(tmp_path / "gha", gen.events(START, 4, 60), START)
+    with Store(tmp_path / "s.duckdb") as store:
+        gharchive.ingest(store, paths, [], ["acme"])
+        assert store.repositories() == ["github:acme/a", "github:acme/b"]
+        acme = _snapshot(store)
+        # the same hours, asked for another owner: read again, for it
+        again = gharchive.ingest(store, paths, [], ["zeta"])
+        assert again["files"] == 4 and again["events"] > 0
+        assert store.repositories() == ["github:acme/a", "github:acme/b", "github:zeta/z"]
+        both = _snapshot(store)
+        assert {r: both[r] for r in acme} == acme  # read twice, acme's records unchanged
+        # what the hours were read for covers these: nothing is read
+        assert gharchive.ingest(store, paths, ["acme/b"], ["zeta"])["files"] == 0
+        # every repository: read again, and nothing stored twice
+        assert gharchive.ingest(store, paths, [], [])["files"] == 4
+        assert _snapshot(store) == both
+        assert gharchive.ingest(store, paths, ["other/q"], [])["files"] == 0
+
+
+def test_gharchive_hours_read_out_of_order_keep_the_latest_state(tmp_path):
+    gen = Generator(["acme/a"], people=5, seed=9)
+    paths = write_hours(tmp_path / "gha", gen.events(START, 12, 40), START)
+    with Store(tmp_path / "in-order.duckdb") as store:
+        gharchive.ingest(store, paths, [], [])
+        in_order = _snapshot(store)
+    with Store(tmp_path / "backwards.duckdb") as store:
+        for path in reversed(paths):
+            gharchive.ingest(store, [path], [], [])
+        backwards = _snapshot(store)
+    assert sum(i.closed_at is not None for i in in_order["github:acme/a"][0]) > 0
+    # items and comments as the latest event shows them, whatever the reading order;
+    # commits in the order they were read
+    assert {r: v[:3] for r, v in backwards.items()} == {r: v[:3] for r, v in in_order.items()}
+    assert sorted(backwards["github:acme/a"][3]) == sorted(in_order["github:acme/a"][3])
+
+
+def _schema_1_store(path) -> None:
+    """A store as schema 1 wrote it: GH Archive files kept by name alone."""
+    import duckdb
+
+    from tools.community_report.store import TABLES
+
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    for name, columns in TABLES.items():
+        if name != "ingested":
+            con.execute(f"CREATE TABLE {name} ({columns})")
+    con.execute("CREATE TABLE ingested (name VARCHAR PRIMARY KEY, events BIGINT NOT NULL, "
+                "read_at TIMESTAMPTZ NOT NULL)")  # fmt: skip
+    con.execute("INSERT INTO ingested VALUES ('2026-01-01-0.json.gz', 5, now())")
+    con.close()
+
+
+def test_a_schema_1_store_is_brought_up_to_date(tmp_path):
+    path = tmp_path / "old.duckdb"
+    _schema_1_store(path)
+    with pytest.raises(UserError, match="older community-report"):
+        Store(path, read_only=True)
+    gen = Generator(["acme/a"], people=5, seed=3)
+    paths = write_hours(tmp_path / "gha", gen.events(START, 2, 30), START)
+    with Store(path) as store:
+        version = store.con.execute("SELECT value FROM meta").fetchone()[0]
+        assert version == str(SCHEMA_VERSION)
+        # for which repositories the old file was read is unknown: it is read again
+        assert gharchive.ingest(store, paths, ["acme/a"], [])["files"] == 2
+        assert store.counts()["items"] > 0
+    with Store(path, read_only=True) as store:
+        assert store.con.execute("SELECT count(*) FROM ingested").fetchone()[0] == 3
+
+
+def test_an_export_of_schema_1_imports(tmp_path):
+    old = tmp_path / "old.duckdb"
+    _schema_1_store(old)
+    import duckdb
+
+    con = duckdb.connect(str(old))
+    folder = tmp_path / "x"
+    folder.mkdir()
+    for table in ("meta", "repositories", "commits", "coauthors", "items", "comments",
+                  "reviews", "ingested"):  # fmt: skip
+        con.execute(f"COPY {table} TO '{folder / table}.parquet' (FORMAT parquet)")
+    con.close()
+    with Store(tmp_path / "new.duckdb") as store:
+        assert store.import_parquet(folder)["ingested"] == 1
+        assert store.con.execute("SELECT name, scope FROM ingested").fetchall() == [
+            ("2026-01-01-0.json.gz", "?")
+        ]
 
 
 def _one_line(capsys, argv) -> str:

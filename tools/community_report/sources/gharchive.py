@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools.community_report.sources.github import NUDGE_MARKER
-from tools.community_report.store import Store, _quoted
+from tools.community_report.store import Store, _quoted, upsert
 from tools.errors import UserError, brief
 
 USED = {
@@ -35,24 +35,30 @@ SKIPPED = {
     # types of GH Archive's early years (2011-2014)
     "DownloadEvent", "FollowEvent", "ForkApplyEvent", "GistEvent", "TeamAddEvent",
 }  # fmt: skip
-USER = "STRUCT(login VARCHAR, type VARCHAR)"
-# issues and pull requests read as one type, so either can be "the item" of an event
-ITEM = (
-    f'STRUCT(number BIGINT, title VARCHAR, "user" {USER}, created_at TIMESTAMPTZ, '
-    "updated_at TIMESTAMPTZ, closed_at TIMESTAMPTZ, merged_at TIMESTAMPTZ, draft BOOLEAN, "
-    "author_association VARCHAR, labels STRUCT(name VARCHAR)[], pull_request JSON)"
-)
-# the payload as typed columns: DuckDB parses each event once, into just these fields
-PAYLOAD = (
-    f"STRUCT(action VARCHAR, issue {ITEM}, pull_request {ITEM}, "
-    f'comment STRUCT(id BIGINT, "user" {USER}, created_at TIMESTAMPTZ, body VARCHAR), '
-    f'review STRUCT(id BIGINT, "user" {USER}, state VARCHAR, submitted_at TIMESTAMPTZ), '
-    "commits STRUCT(sha VARCHAR, author STRUCT(name VARCHAR, email VARCHAR))[])"
-)
-COLUMNS = (
-    "{type: 'VARCHAR', actor: 'STRUCT(login VARCHAR)', repo: 'STRUCT(name VARCHAR)', "
-    f"payload: '{PAYLOAD}', created_at: 'TIMESTAMPTZ'}}"
-)
+USER = {"login": "VARCHAR", "type": "VARCHAR"}
+# issues and pull requests read as one shape, so either can be "the item" of an event
+ITEM = {
+    "number": "BIGINT", "title": "VARCHAR", "user": USER, "created_at": "TIMESTAMPTZ",
+    "updated_at": "TIMESTAMPTZ", "closed_at": "TIMESTAMPTZ", "merged_at": "TIMESTAMPTZ",
+    "draft": "BOOLEAN", "author_association": "VARCHAR", "labels": [{"name": "VARCHAR"}],
+    "pull_request": "JSON",
+}  # fmt: skip
+# the fields of a payload the store keeps; everything else in it is never converted
+PAYLOAD = {
+    "action": "VARCHAR", "issue": ITEM, "pull_request": ITEM,
+    "comment": {"id": "BIGINT", "user": USER, "created_at": "TIMESTAMPTZ", "body": "VARCHAR"},
+    "review": {"id": "BIGINT", "user": USER, "state": "VARCHAR", "submitted_at": "TIMESTAMPTZ"},
+    "commits": [{"sha": "VARCHAR", "author": {"name": "VARCHAR", "email": "VARCHAR"}}],
+}  # fmt: skip
+
+
+def _type(shape) -> str:
+    """DuckDB's type for a ``PAYLOAD``-style shape."""
+    if isinstance(shape, str):
+        return shape
+    if isinstance(shape, list):
+        return _type(shape[0]) + "[]"
+    return "STRUCT(" + ", ".join(f'"{k}" {_type(v)}' for k, v in shape.items()) + ")"
 
 
 def _repo_filter(repos: list[str], orgs: list[str], column: str = "repo.name") -> str:
@@ -65,17 +71,31 @@ def _repo_filter(repos: list[str], orgs: list[str], column: str = "repo.name") -
     return "(" + " OR ".join(parts) + ")"
 
 
+def scope_of(repos: list[str], orgs: list[str]) -> list[str]:
+    """What a run keeps, as the ``ingested`` table records it: ``owner/name``, ``owner/*``
+    for an organisation, ``*`` for every repository."""
+    return sorted({r.lower() for r in repos} | {f"{o.lower()}/*" for o in orgs}) or ["*"]
+
+
+def _covered(entry: str, stored: set[str]) -> bool:
+    return "*" in stored or entry in stored or f"{entry.split('/')[0]}/*" in stored
+
+
 def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -> dict:
-    """Read the files not yet ingested; store their events for ``repos`` (OWNER/NAME) and
-    ``orgs`` (every repository of the owner), or for every repository when both are empty.
-    Returns counts: files read and skipped, events read, records stored."""
+    """Read the files not yet ingested for these repositories; store their events for
+    ``repos`` (OWNER/NAME) and ``orgs`` (every repository of the owner), or for every
+    repository when both are empty. A file read before for other repositories is read again
+    for the new ones. Returns counts: files read and skipped, events kept, records stored."""
     import duckdb
 
     for name in [*repos, *orgs]:
         if "'" in name:
             raise UserError(f"{name!r}: not a repository or organisation name")
-    done = {r[0] for r in store.con.execute("SELECT name FROM ingested").fetchall()}
-    todo = [f for f in files if f.name not in done]
+    scope = scope_of(repos, orgs)
+    stored: dict[str, set[str]] = {}
+    for name, entries in store.con.execute("SELECT name, scope FROM ingested").fetchall():
+        stored.setdefault(name, set()).update(entries.split(","))
+    todo = [f for f in files if not all(_covered(e, stored.get(f.name, set())) for e in scope)]
     for f in todo:
         if not f.is_file():
             raise UserError(f"--gharchive {f}: no such file; give GH Archive .json.gz files")
@@ -85,16 +105,15 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
     con = store.con
     con.execute(
         "CREATE OR REPLACE TEMP TABLE gha (file VARCHAR, type VARCHAR, name VARCHAR, "
-        f"actor VARCHAR, payload {PAYLOAD}, created_at TIMESTAMPTZ)"
+        f"actor VARCHAR, payload {_type(PAYLOAD)}, created_at TIMESTAMPTZ)"
     )
-    keep = f"type IN ({', '.join(repr(t) for t in sorted(USED))}) AND {_repo_filter(repos, orgs)}"
     try:
-        _read(con, todo, keep)
+        _read(con, todo, repos, orgs)
     except duckdb.Error:
         # say which file: read them one by one (only on this failing path)
         for f in todo:
             try:
-                _read(con, [f], keep)
+                _read(con, [f], repos, orgs)
             except duckdb.Error as exc:
                 detail = brief(exc)
                 raise UserError(
@@ -114,7 +133,8 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
             "repository or time; this reader knows GitHub's public event types up to 2026; "
             "nothing was stored"
         )
-    out["events"] = con.execute("SELECT count(*) FROM gha").fetchone()[0]
+    kept = dict(con.execute("SELECT file, count(*) FROM gha GROUP BY file").fetchall())
+    out["events"] = sum(kept.values())
     con.execute(
         "CREATE OR REPLACE TEMP VIEW ev AS SELECT 'github:' || name AS repo, * FROM gha "
         "WHERE payload IS NOT NULL"
@@ -126,7 +146,10 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
         _reviews(con)
         _commits(con)
         con.execute("INSERT OR REPLACE INTO repositories SELECT DISTINCT repo, NULL, now() FROM ev")
-        con.execute("INSERT INTO ingested SELECT file, count(*), now() FROM gha GROUP BY file")
+        con.executemany(
+            "INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, now())",
+            [(f.name, ",".join(scope), kept.get(f.name, 0)) for f in todo],
+        )
         after = store.counts()
     out.update({k: after[k] - before[k] for k in after})
     con.execute("DROP VIEW ev")
@@ -138,58 +161,95 @@ def _bot(user: str) -> str:
     return f"({user}.type = 'Bot' OR ends_with({user}.login, '[bot]'))"
 
 
-def _read(con, files: list[Path], keep: str) -> None:
+def _read(con, files: list[Path], repos: list[str], orgs: list[str]) -> None:
     """All the files in one scan (DuckDB parallelises it), into the temporary table ``gha``:
-    every event's type, repository and time (to check them all), and the payload of those
-    ``keep`` selects (the rest are not copied)."""
+    the events the store keeps, with their payloads converted, and any event whose type is
+    unknown or that lacks its type, repository or time (to be refused). The others are parsed
+    and checked, never copied.
+
+    Read for some repositories, a payload stays JSON text until its event is known to be
+    kept (most are not: converting only those is the saving); read for every repository,
+    payloads are converted as they are parsed (most are kept: parsing them twice would cost
+    more)."""
+    import json
+
     con.execute("DELETE FROM gha")
     listed = ", ".join(f"'{_quoted(f)}'" for f in files)
+    used = ", ".join(repr(t) for t in sorted(USED))
+    known = ", ".join(repr(t) for t in sorted(USED | SKIPPED))
+    keep = f"type IN ({used}) AND {_repo_filter(repos, orgs)}"
+    odd = f"type IS NULL OR type NOT IN ({known}) OR repo.name IS NULL OR created_at IS NULL"
+    if repos or orgs:
+        payload, typed = f"json_transform(payload, '{json.dumps(PAYLOAD)}')", "JSON"
+    else:
+        payload, typed = "payload", _type(PAYLOAD)
+    columns = (
+        "{type: 'VARCHAR', actor: 'STRUCT(login VARCHAR)', repo: 'STRUCT(name VARCHAR)', "
+        f"payload: '{typed}', created_at: 'TIMESTAMPTZ'}}"
+    )
     con.execute(
         "INSERT INTO gha SELECT parse_filename(filename), type, repo.name, actor.login, "
-        f"CASE WHEN {keep} THEN payload END, created_at "
-        f"FROM read_json([{listed}], format = 'newline_delimited', columns = {COLUMNS}, "
-        "compression = 'auto_detect', filename = true)"
+        f"CASE WHEN {keep} THEN {payload} END, created_at "
+        f"FROM read_json([{listed}], format = 'newline_delimited', columns = {columns}, "
+        f"compression = 'auto_detect', filename = true) WHERE ({keep}) OR {odd}"
     )
 
 
 def _items(con) -> None:
-    con.execute(
+    """Each item as its latest event shows it; an item the store already holds from a later
+    event (files read out of order) is left as it is."""
+    upsert(
+        con,
+        "items",
         f"""
-        INSERT OR REPLACE INTO items
-        SELECT repo, obj.number, lower(obj.user.login), {_bot("obj.user")},
-               coalesce(obj.author_association, 'NONE'), coalesce(obj.title, ''),
-               obj.created_at, coalesce(obj.updated_at, ev_at), obj.closed_at, is_pr,
-               obj.merged_at, coalesce(obj.draft, false),
-               coalesce(list_transform(obj.labels, lambda x: x.name), []::VARCHAR[])
-        FROM (
-            SELECT repo, created_at AS ev_at,
-                   CASE WHEN type = 'PullRequestEvent' THEN payload.pull_request
-                        ELSE payload.issue END AS obj,
-                   type = 'PullRequestEvent' OR payload.issue.pull_request IS NOT NULL AS is_pr,
-                   row_number() OVER (
-                       PARTITION BY repo, coalesce(payload.pull_request.number,
-                                                   payload.issue.number)
-                       ORDER BY created_at DESC) AS latest
-            FROM ev
-            WHERE type IN ('IssuesEvent', 'PullRequestEvent', 'IssueCommentEvent')
-        )
-        WHERE latest = 1 AND obj.created_at IS NOT NULL AND obj.number IS NOT NULL
-        """
+        SELECT n.* FROM (
+            SELECT repo, obj.number AS number, lower(obj.user.login) AS author,
+                   {_bot("obj.user")} AS author_is_bot,
+                   coalesce(obj.author_association, 'NONE') AS author_association,
+                   coalesce(obj.title, '') AS title, obj.created_at AS created_at,
+                   coalesce(obj.updated_at, ev_at) AS updated_at, obj.closed_at AS closed_at,
+                   is_pr AS is_pull_request, obj.merged_at AS merged_at,
+                   coalesce(obj.draft, false) AS draft,
+                   coalesce(list_transform(obj.labels, lambda x: x.name), []::VARCHAR[])
+                       AS labels
+            FROM (
+                SELECT repo, created_at AS ev_at,
+                       CASE WHEN type = 'PullRequestEvent' THEN payload.pull_request
+                            ELSE payload.issue END AS obj,
+                       type = 'PullRequestEvent' OR payload.issue.pull_request IS NOT NULL
+                           AS is_pr,
+                       row_number() OVER (
+                           PARTITION BY repo, coalesce(payload.pull_request.number,
+                                                       payload.issue.number)
+                           ORDER BY created_at DESC) AS latest
+                FROM ev
+                WHERE type IN ('IssuesEvent', 'PullRequestEvent', 'IssueCommentEvent')
+            )
+            WHERE latest = 1 AND obj.created_at IS NOT NULL AND obj.number IS NOT NULL
+        ) n
+        ANTI JOIN items o ON o.repo = n.repo AND o.number = n.number
+            AND o.updated_at > n.updated_at
+        """,
     )
 
 
 def _comments(con) -> None:
-    con.execute(
+    upsert(
+        con,
+        "comments",
         f"""
-        INSERT OR REPLACE INTO comments
-        SELECT repo, payload.comment.id,
-               coalesce(payload.issue.number, payload.pull_request.number),
-               lower(payload.comment.user.login), {_bot("payload.comment.user")},
-               payload.comment.created_at, contains(coalesce(payload.comment.body, ''), ?)
-        FROM ev
-        WHERE type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent')
-          AND coalesce(payload.action, 'created') = 'created'
-          AND payload.comment.id IS NOT NULL AND payload.comment.created_at IS NOT NULL
+        SELECT DISTINCT ON (repo, id) * FROM (
+            SELECT repo, payload.comment.id AS id,
+                   coalesce(payload.issue.number, payload.pull_request.number) AS number,
+                   lower(payload.comment.user.login) AS author,
+                   {_bot("payload.comment.user")} AS author_is_bot,
+                   payload.comment.created_at AS created_at,
+                   contains(coalesce(payload.comment.body, ''), ?) AS nudge
+            FROM ev
+            WHERE type IN ('IssueCommentEvent', 'PullRequestReviewCommentEvent')
+              AND coalesce(payload.action, 'created') = 'created'
+              AND payload.comment.id IS NOT NULL AND payload.comment.created_at IS NOT NULL
+        )
         """,
         [NUDGE_MARKER],
     )
@@ -215,14 +275,21 @@ def _reviews(con) -> None:
 
 
 def _commits(con) -> None:
+    """The pushed commits not yet stored (a commit pushed to two branches is kept once)."""
     con.execute(
         """
-        INSERT OR IGNORE INTO commits
-        SELECT repo, c.sha, coalesce(c.author.name, ''), coalesce(c.author.email, ''),
-               created_at, false, '', coalesce((SELECT max(batch) FROM commits), 0) + 1,
-               row_number() OVER (ORDER BY created_at DESC, c.sha)::INTEGER
-        FROM (SELECT repo, created_at, unnest(payload.commits) AS c FROM ev
-              WHERE type = 'PushEvent')
-        WHERE c.sha IS NOT NULL
+        INSERT INTO commits
+        SELECT DISTINCT ON (n.repo, n.sha) n.* FROM (
+            SELECT repo, c.sha AS sha, coalesce(c.author.name, '') AS name,
+                   coalesce(c.author.email, '') AS email, created_at AS authored_at,
+                   false AS is_merge, '' AS coauthors,
+                   coalesce((SELECT max(batch) FROM commits), 0) + 1 AS batch,
+                   row_number() OVER (ORDER BY created_at DESC, c.sha)::INTEGER AS pos
+            FROM (SELECT repo, created_at, unnest(payload.commits) AS c FROM ev
+                  WHERE type = 'PushEvent')
+            WHERE c.sha IS NOT NULL
+        ) n
+        ANTI JOIN commits o ON o.repo = n.repo AND o.sha = n.sha
+        ORDER BY n.repo, n.sha, n.pos
         """
     )

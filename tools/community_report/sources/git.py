@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from tools.community_report.identities import identity_of, unify
@@ -228,7 +229,7 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
     """Commit records from git log rows: identities joined over the whole history, authors
     and co-authors alike."""
     credited = [co_authors(row[5]) if row[5] else () for row in raw]  # most rows have none
-    pairs = Counter((name, email) for _, _, name, email, *_ in raw)
+    pairs = Counter(map(itemgetter(2, 3), raw))  # (name, email)
     pairs.update(pair for pairs_of in credited for pair in pairs_of)
     bots = {}
     for name, email in pairs:
@@ -239,18 +240,18 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
     for (name, email), n in pairs.items():
         names.setdefault(who[(name, email)], Counter())[name] += n
     activity.names = {w: c.most_common(1)[0][0] for w, c in names.items()}
+    # the loop below runs once a commit (100,000 on a large history): one lookup a row
+    author_of = {key: (who[key], bots[key]) for key in pairs}
     from_ts = datetime.fromtimestamp
-    commits = activity.commits
+    append = activity.commits.append
     for (sha, parents, name, email, ts, _), extra in zip(raw, credited, strict=True):
-        key = (name, email)
-        commit = Commit(
-            sha, who[key], name, email, from_ts(int(ts), UTC), " " in parents, bots[key]
-        )
+        author, bot = author_of[(name, email)]
+        commit = Commit(sha, author, name, email, from_ts(int(ts), UTC), " " in parents, bot)
         if extra:
             commit.coauthors = tuple(
-                dict.fromkeys(who[p] for p in extra if not bots[p] and who[p] != who[key])
+                dict.fromkeys(who[p] for p in extra if not bots[p] and who[p] != author)
             )
-        commits.append(commit)
+        append(commit)
 
 
 def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...],
