@@ -12,6 +12,12 @@ TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
 # The MNIST root for `make bench`: the shared 5k/10k split where a checkout has it, else data/.
 DATA_DIR ?= $(firstword $(wildcard ../shared/datasets/mnist-5k) data)
 
+# A Python with the peers that `make bench` compares the community report with (git-fame,
+# PyDriller, Perceval), kept out of .venv, e.g.
+#   python3 -m venv .peers && .peers/bin/pip install git-fame pydriller perceval
+#   make bench PEERS_PYTHON=.peers/bin/python
+PEERS_PYTHON ?= $(BIN)/python
+
 # Identity for `make rename`, e.g. make rename NAME=Acme REPO=acme/acme; without them, the
 # identity.toml you edited is applied.
 NAME ?=
@@ -60,6 +66,8 @@ bench: $(VENV)/.dev
 		--plot docs/assets/reference-model-bench.svg
 	$(BIN)/python -m benchmarks.community_report --json bench-community-report.json
 	$(BIN)/python -m benchmarks.community_store --json bench-community-store.json
+	$(BIN)/python -m benchmarks.community_peers --peers-python "$(PEERS_PYTHON)" \
+		--json bench-community-peers.json
 	$(BIN)/python -m benchmarks.review_bot --json bench-review-bot.json
 	$(BIN)/python -m benchmarks.governance --json bench-governance.json
 
