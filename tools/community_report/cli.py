@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tools.community_report.engines import ENGINES
-from tools.community_report.metrics.report import build
+from tools.community_report.metrics.report import SCHEMA_VERSION, build
 from tools.community_report.metrics.window import Window
-from tools.community_report.render import RENDERERS
+from tools.community_report.render import RENDERERS, SET_RENDERERS
 from tools.errors import Parser, UserError, cli_entry
 from tools.files import write_text
 from tools.policy import load_policy
@@ -31,9 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Who contributes, how fast the project answers, and where it depends on "
         "too few people. SOURCE is a local git repository (default: the current directory; "
         "offline, no token), a GitHub OWNER/REPO, a GitHub ORG (its public repositories that "
-        "are neither forks nor archived), or @FILE listing sources one a line. One source gives "
-        "the report of a window; several, or --by, give each metric over time, per repository "
-        "and for the whole set.",
+        "are neither forks nor archived), or @FILE listing sources one a line. The report covers "
+        "a window; several sources (or an ORG) give it for the whole set, a person counting "
+        "once across repositories, then for each repository; --by gives each metric over "
+        "time instead, per repository and for the whole set.",
     )
     p.add_argument(
         "source", nargs="*", default=["."], metavar="SOURCE", help="PATH, OWNER/REPO, ORG or @FILE"
@@ -94,14 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--by",
         choices=("month", "quarter"),
-        help="each metric as a series over the whole history (default with several sources: "
-        "quarter)",
+        help="each metric as a series over the whole history, by month or quarter (with "
+        "--gharchive: quarter unless given)",
     )
     s.add_argument(
         "--engine",
         choices=ENGINES,
         default="duckdb",
-        help="what runs the metrics over the store: duckdb (default, in process) or spark "
+        help="what runs the series over time (--by) over the store: duckdb (default, in "
+        "process) or spark "
         "(the spark extra: pip install -e '.[spark]'; Java 17)",
     )
     s.add_argument(
@@ -293,12 +295,83 @@ def open_store(args):
     return Store(args.store or default_path())
 
 
+def collect_all(args, window: Window, sources: list[str], store):
+    """Each source into the store and into records (an organisation: each of its public
+    repositories that is neither a fork nor archived). Returns the records per repository,
+    the first policy found, and notes on organisations with nothing to read."""
+    from tools.community_report.sources import github as gh_source
+
+    activities, policy, notes = [], None, []
+
+    def add(activity) -> None:  # a repository named twice (".", its path; ORG, ORG/REPO) once
+        if all(a.source != activity.source for a in activities):
+            activities.append(activity)
+
+    for source in sources:
+        if not _is_org(source):
+            activity, found = collect(args, window, source, store)
+            add(activity)
+            policy = policy or found
+            continue
+        client = _github_client(args)
+        try:
+            listed = gh_source.organisation_repositories(source, client)
+        except UserError as exc:
+            if "not a directory here" in str(exc):
+                raise
+            raise UserError(
+                f"{source}: not a directory here, so read as a GitHub organisation, but: {exc}"
+            ) from None
+        finally:
+            client.close()
+        if not listed:
+            notes.append(f"{source}: no public repositories but forks or archived.")
+        for repo in listed:
+            activity, found = collect(args, window, repo, store)
+            add(activity)
+            policy = policy or found
+    return activities, policy, notes
+
+
+def set_report(args, sources: list[str], now: datetime) -> dict:
+    """Several repositories in one window: the whole set (one identity a person across them)
+    and each repository, every figure of the one-window report."""
+    from tools.community_report.metrics import sets
+
+    window = window_from(args, now)
+    with open_store(args) as store:
+        if args.import_:
+            store.import_parquet(args.import_)
+        activities, policy, notes = collect_all(args, window, sources, store)
+        if args.export:
+            store.export_parquet(args.export)
+            print(f"store exported to {args.export}", file=sys.stderr)
+    if not activities:
+        raise UserError(
+            f"{', '.join(sources)}: no repository to report on; name folders, OWNER/REPO or an "
+            "organisation with public repositories"
+        )
+    merged = sets.merge(activities, _is_bot(policy), _known(policy))
+    merged.notes += notes
+    # areas are per repository in a set: each repository is one (its files' paths start
+    # with its name), whatever areas the policy draws inside one of them
+    whole = policy.model_copy(update={"areas": {}}) if policy is not None else None
+    days = args.inactive_days
+    return {
+        "kind": "set",
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": now.isoformat(timespec="seconds"),
+        "sources": [a.source for a in activities],
+        "all": build(merged, window, whole, days, now=now),
+        "repositories": {a.source: build(a, window, policy, days, now=now) for a in activities},
+    }
+
+
 def trends_report(args, sources: list[str], now: datetime) -> dict:
     """Every source into the store, then each metric over time, by the chosen engine."""
     from tools.community_report import engines
     from tools.community_report.metrics import trends
     from tools.community_report.sources import gharchive
-    from tools.community_report.sources import github as gh_source
 
     by = args.by or "quarter"
     notes: list[str] = []
@@ -325,32 +398,9 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
                     "GH Archive files; check the names and the files' hours"
                 )
         else:
-            window = window_from(args, now)
-            for source in sources:
-                if _is_org(source):
-                    client = _github_client(args)
-                    try:
-                        listed = gh_source.organisation_repositories(source, client)
-                    except UserError as exc:
-                        if "not a directory here" in str(exc):
-                            raise
-                        raise UserError(
-                            f"{source}: not a directory here, so read as a GitHub organisation, "
-                            f"but: {exc}"
-                        ) from None
-                    finally:
-                        client.close()
-                    if not listed:
-                        notes.append(f"{source}: no public repositories but forks or archived.")
-                    for repo in listed:
-                        activity, policy = collect(args, window, repo, store)
-                        repos.append(activity.source)
-                        notes += activity.notes
-                    continue
-                activity, found = collect(args, window, source, store)
-                policy = policy or found
-                repos.append(activity.source)
-                notes += activity.notes
+            activities, policy, notes = collect_all(args, window_from(args, now), sources, store)
+            repos = [a.source for a in activities]
+            notes += [note for a in activities for note in a.notes]
         ident = engines.identities(store, repos, _is_bot(policy), _known(policy))
         rows = engines.run_trends(store, repos, by, args.inactive_days, ident, args.engine,
                                   args.spark_master)  # fmt: skip
@@ -378,12 +428,18 @@ def main(argv: list[str] | None = None) -> int:
             if not glob or glob.startswith("/"):
                 raise UserError(f"{flag} {glob!r}: give a glob relative to the repository root")
     sources = expand_sources(args.source)
-    # an organisation is a set of repositories: it, too, is reported over time
-    over_time = args.by or len(sources) > 1 or args.gharchive or any(map(_is_org, sources))
-    if args.no_store and (over_time or args.export or args.import_):
+    over_time = args.by or args.gharchive
+    if args.engine != "duckdb" and not over_time:
         raise UserError(
-            "--no-store: health over time (--by, several sources, --gharchive), --export and "
-            "--import all read the store; drop --no-store"
+            f"--engine {args.engine}: the engines compute the series over time; add --by "
+            "month or --by quarter"
+        )
+    # an organisation is a set of repositories, as several sources are
+    several = len(sources) > 1 or any(map(_is_org, sources))
+    if args.no_store and (over_time or several or args.export or args.import_):
+        raise UserError(
+            "--no-store: several repositories, health over time (--by, --gharchive), --export "
+            "and --import all read the store; drop --no-store"
         )
     now = datetime.now(UTC).replace(microsecond=0)
     fmt = (
@@ -393,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         from tools.community_report.render.trends import TREND_RENDERERS
 
         text = TREND_RENDERERS[fmt](trends_report(args, sources, now))
+    elif several:
+        text = SET_RENDERERS[fmt](set_report(args, sources, now))
     else:
         window = window_from(args, now)
         if args.no_store:

@@ -46,6 +46,7 @@ class Issue:
     merged_at: datetime | None = None
     draft: bool = False
     labels: tuple[str, ...] = ()
+    repo: str = ""  # owner/name, set only where records of several repositories are mixed
 
     @property
     def is_open(self) -> bool:
@@ -62,6 +63,7 @@ class Comment:
     author_is_bot: bool
     created_at: datetime
     nudge: bool = False  # carries the hidden marker of a nudge (``governance nudge``)
+    repo: str = ""  # as Issue.repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class Review:
     author_is_bot: bool
     state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
     submitted_at: datetime
+    repo: str = ""  # as Issue.repo
 
 
 @dataclass(frozen=True, slots=True)

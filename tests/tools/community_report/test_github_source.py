@@ -220,7 +220,7 @@ def test_markdown_for_a_job_summary(server, tmp_path, capsys):
     assert "### Waiting on the maintainers" in out and "#6" in out
 
 
-def test_an_organisation_is_its_public_repositories_over_time(server, tmp_path, capsys):
+def test_an_organisation_is_its_public_repositories(server, tmp_path, capsys):
     server.add_repo("acme", "old").settings["archived"] = True
     server.add_repo("acme", "copy").settings["fork"] = True
     tools = server.add_repo("acme", "tools")
@@ -229,8 +229,13 @@ def test_an_organisation_is_its_public_repositories_over_time(server, tmp_path, 
             "--store", str(tmp_path / "s.duckdb"), "--format", "json"]  # fmt: skip
     assert main(["acme", *args]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["kind"] == "trends" and report["by"] == "quarter"
+    assert report["kind"] == "set"
     assert report["sources"] == ["github:acme/tools", "github:acme/widgets"]  # no fork, no archive
+    assert list(report["repositories"]) == report["sources"]
+    assert main(["acme", *args, "--by", "quarter"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["kind"] == "trends" and report["sources"] == ["github:acme/tools",
+                                                                "github:acme/widgets"]  # fmt: skip
     assert main(["srcc", *args]) != 0  # a mistyped folder: one line that says how it was read
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "not a directory here" in err and "404" in err

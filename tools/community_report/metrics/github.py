@@ -57,6 +57,11 @@ def summary(values: list[float]) -> dict:
 BUCKETS = ((1, "< 1 h"), (4, "1–4 h"), (24, "4–24 h"), (72, "1–3 d"), (168, "3–7 d"))
 
 
+def ref(item: Issue) -> dict:
+    """How a report names an item: its number, and its repository where several are mixed."""
+    return {"repo": item.repo, "number": item.number} if item.repo else {"number": item.number}
+
+
 def distribution(hours: list[float], never: int) -> list[dict]:
     """First-response times in buckets, then the items never answered."""
     counts = [0] * (len(BUCKETS) + 1)
@@ -69,23 +74,27 @@ def distribution(hours: list[float], never: int) -> list[dict]:
     ]
 
 
-def responders(activity: Activity) -> dict[int, list[tuple[datetime, str]]]:
-    """item number → (when, who) of each human comment or review, oldest first."""
-    out: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+Replies = dict[tuple[str, int], list[tuple[datetime, str]]]
+
+
+def responders(activity: Activity) -> Replies:
+    """(repository, item number) → (when, who) of each human comment or review, oldest
+    first."""
+    out: Replies = defaultdict(list)
     for c in activity.comments:
         if not c.author_is_bot:
-            out[c.number].append((c.created_at, c.author))
+            out[(c.repo, c.number)].append((c.created_at, c.author))
     for r in activity.reviews:
         if not r.author_is_bot:
-            out[r.number].append((r.submitted_at, r.author))
+            out[(r.repo, r.number)].append((r.submitted_at, r.author))
     for events in out.values():
         events.sort()
     return out
 
 
-def first_response(item: Issue, replies: dict[int, list[tuple[datetime, str]]]) -> datetime | None:
+def first_response(item: Issue, replies: Replies) -> datetime | None:
     """The first comment or review by someone other than the author (bots never count)."""
-    for when, who in replies.get(item.number, ()):
+    for when, who in replies.get((item.repo, item.number), ()):
         if who != item.author:
             return when
     return None
@@ -112,13 +121,13 @@ def responsiveness(
             if h <= target_hours:
                 in_time += 1
             else:
-                missed.append({"number": item.number, "title": item.title, "hours": round(h, 1)})
+                missed.append({**ref(item), "title": item.title, "hours": round(h, 1)})
         else:
             never += 1
             waited = hours_between(item.created_at, window.until, policy)
             if waited > target_hours:
                 judged += 1
-                missed.append({"number": item.number, "title": item.title, "hours": None})
+                missed.append({**ref(item), "title": item.title, "hours": None})
     return {
         "opened": len(opened),
         "first_response_hours": summary(hours),
@@ -126,7 +135,7 @@ def responsiveness(
         "never_answered": never,
         "target_hours": target_hours,
         "answered_in_time_share": round(in_time / judged, 4) if judged else None,
-        "missed": sorted(missed, key=lambda m: m["number"]),
+        "missed": sorted(missed, key=lambda m: (m.get("repo", ""), m["number"])),
     }
 
 
@@ -152,11 +161,11 @@ def items_report(activity: Activity, window: Window, policy: Policy | None) -> d
     closed_issues = [i for i in issues if i.closed_at is not None and i.closed_at in window]
     closed_pulls = [p for p in pulls if p.closed_at is not None and p.closed_at in window]
     merged = [p for p in closed_pulls if p.merged_at is not None]
-    approvals: dict[int, set[str]] = defaultdict(set)
+    approvals: dict[tuple[str, int], set[str]] = defaultdict(set)
     for r in activity.reviews:
         if r.state == "APPROVED" and not r.author_is_bot:
-            approvals[r.number].add(r.author)
-    reviewed = [p for p in merged if approvals[p.number] - {p.author}]
+            approvals[(r.repo, r.number)].add(r.author)
+    reviewed = [p for p in merged if approvals[(p.repo, p.number)] - {p.author}]
 
     issue_report = {
         "opened": sum(1 for i in issues if i.created_at in window and not i.author_is_bot),
@@ -247,13 +256,13 @@ def who_owes(activity: Activity, now: datetime, policy: Policy | None) -> list[d
             continue
         if item.created_at >= now:
             continue
-        events = [(w, who) for w, who in replies.get(item.number, ()) if w < now]
+        events = [(w, who) for w, who in replies.get((item.repo, item.number), ()) if w < now]
         last_when, last_who = events[-1] if events else (item.created_at, item.author)
         owes = "maintainers" if last_who == item.author else "author"
         days = (now - last_when).total_seconds() / 86400
         rows.append(
             {
-                "number": item.number,
+                **ref(item),
                 "kind": "pull_request" if item.is_pull_request else "issue",
                 "title": item.title,
                 "owes": owes,

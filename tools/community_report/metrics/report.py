@@ -11,6 +11,7 @@ from tools.community_report.metrics import churn
 from tools.community_report.metrics import contributors as con
 from tools.community_report.metrics import github as gh
 from tools.community_report.metrics.ownership import code_ownership, ownership
+from tools.community_report.metrics.sets import reads_github
 from tools.community_report.metrics.window import Window
 from tools.community_report.records import Activity
 from tools.policy import Policy
@@ -173,7 +174,7 @@ def build(
                 f"No commits in this window; the last commit was on {last.date().isoformat()} "
                 f"({days:,.0f} days before its end). Widen it with --since."
             )
-    if activity.source.startswith("github:"):
+    if reads_github(activity.source):
         items = gh.items_report(activity, window, policy)
         prev_items = gh.items_report(activity, prev, policy)
         report.update(items)

@@ -59,7 +59,8 @@ def hbar_chart(labels: list[str], values: list[int], width: int = 520) -> str:
     return "".join(parts)
 
 
-def render(report: dict) -> str:
+def _body(report: dict) -> list[str]:
+    """One report's title, charts and tables."""
     title = heading(report)
     weeks = report["activity"]["by_week"]
     charts = [
@@ -109,6 +110,10 @@ def render(report: dict) -> str:
         f"<p class='note'>Generated {escape(report['generated_at'])}; schema version "
         f"{report['schema_version']}{requests}.</p>"
     )
+    return body
+
+
+def _page(title: str, body: list[str]) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
@@ -116,3 +121,15 @@ def render(report: dict) -> str:
         + "\n".join(body)
         + "</body></html>\n"
     )
+
+
+def render(report: dict) -> str:
+    return _page(heading(report), _body(report))
+
+
+def render_set(report: dict) -> str:
+    """The whole set, then each repository, on one page."""
+    body = _body(report["all"])
+    for one in report["repositories"].values():
+        body += ["<hr>", *_body(one)]
+    return _page(heading(report["all"]), body)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tools.community_report.metrics.sets import PREFIX, short_name
+
 
 @dataclass
 class Section:
@@ -275,7 +277,7 @@ def sections(report: dict) -> list[Section]:
                     "Missed response targets",
                     ["#", "title", "answered after, h"],
                     [
-                        [f"#{m['number']}", m["title"], _n(m["hours"]) if m["hours"] else "not yet"]
+                        [_ref(m), m["title"], _n(m["hours"]) if m["hours"] else "not yet"]
                         for m in missed[:20]
                     ],
                 )
@@ -288,7 +290,7 @@ def sections(report: dict) -> list[Section]:
                     ["#", "kind", "title", "days", "nudge"],
                     [
                         [
-                            f"#{o['number']}",
+                            _ref(o),
                             o["kind"].replace("_", " "),
                             o["title"],
                             _n(o["waiting_days"]),
@@ -301,11 +303,18 @@ def sections(report: dict) -> list[Section]:
     return out
 
 
+def _ref(item: dict) -> str:
+    return f"{item.get('repo', '')}#{item['number']}"
+
+
 def heading(report: dict) -> str:
     """The title: the repository's name, never a path on the machine that made it."""
     w = report["window"]
     span = f"{w['since'][:10]} to {w['until'][:10]} (until exclusive)"
     source = report["source"]
-    if source.startswith("git:"):
+    if source.startswith(PREFIX):
+        members = source.removeprefix(PREFIX).split(",")
+        source = f"{len(members)} repositories together ({', '.join(map(short_name, members))})"
+    elif source.startswith("git:"):
         source = source.rstrip("/").rsplit("/", 1)[-1] or "repository"
     return f"Community report — {source} — {span}"
