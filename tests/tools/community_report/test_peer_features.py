@@ -95,3 +95,38 @@ def test_blame_shows_who_owns_the_code_as_it_stands(tmp_path, capsys):
 def _text(capsys, *args) -> str:
     assert main([*args, "--since", "2026-04-01", "--until", "2026-07-01", "--no-store"]) == 0
     return capsys.readouterr().out
+
+
+def _tree(root) -> dict:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
+
+
+def test_blame_through_path_filters_gives_plain_blames_figures(tmp_path, monkeypatch):
+    from tools.community_report.sources import git as git_source
+
+    repo = Repo(tmp_path / "r")
+    text = "".join(f"line {k}\n" for k in range(30))
+    repo.commit("Ana Ruiz", "ana@corp.example", D(2026, 1, 2), {"src/a.py": text, "b.py": "b\n"})
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("Ben Li", "ben@corp.example", D(2026, 1, 5),
+                {"src/a.py": text.replace("line 7\n", "seven\n")})  # fmt: skip
+    repo.git("checkout", "-q", "main")
+    repo.commit("Chen Wu", "chen@corp.example", D(2026, 1, 6), {"b.py": "b\nc\n"})
+    repo.merge("side", "Ana Ruiz", "ana@corp.example", D(2026, 1, 7))
+    repo.rename("src/a.py", "src/moved.py", "Chen Wu", "chen@corp.example", D(2026, 1, 8))
+    for k in range(30):  # history the blames walk past
+        repo.commit("Dee Park", "dee@corp.example", D(2026, 2, 1 + k % 27), {f"x/{k}.py": "x\n"})
+    git_dir = repo.root / ".git"
+    before = _tree(git_dir)
+
+    def blame() -> list:
+        activity = git_source.read_commits(repo.root)
+        git_source.read_blame(repo.root, activity)
+        return sorted((b.path, b.who, b.lines) for b in activity.blame)
+
+    filtered = blame()
+    assert _tree(git_dir) == before  # the commit graph went to a temporary folder
+    monkeypatch.setattr(git_source, "_path_filters", lambda root, folder: None)
+    assert filtered == blame()
+    assert ("src/moved.py", "ben@corp.example", 1) in filtered  # through the merge and rename
+    assert ("src/moved.py", "ana@corp.example", 29) in filtered

@@ -4,8 +4,8 @@ Each file is one hour of GitHub's public events, one JSON object a line, gzipped
 (``2026-11-01-15.json.gz``). DuckDB reads them (``read_json``, in C++, on every core); the
 events of the repositories asked for become the store's records:
 
-- ``IssuesEvent`` / ``PullRequestEvent``: the issue or pull request as the latest event of
-  the batch shows it (title, author, dates, merged, labels);
+- ``IssuesEvent`` / ``PullRequestEvent``: the issue or pull request as its latest event
+  shows it (title, author, dates, merged, labels), whatever order the hours are read in;
 - ``IssueCommentEvent`` / ``PullRequestReviewCommentEvent``: comments;
 - ``PullRequestReviewEvent``: reviews;
 - ``PushEvent``: the pushed commits it lists (author name and email; the push's time stands
@@ -13,7 +13,8 @@ events of the repositories asked for become the store's records:
 
 Other known event types (stars, forks, releases…) are skipped; an unknown type, a truncated
 or non-JSON file stops the run with one line, and nothing of it is stored (one transaction).
-A file already ingested (by name) is skipped, so re-running over a folder adds only new hours.
+A file already read for these repositories (by name) is skipped, so re-running over a folder
+adds only new hours; asked for other repositories, it is read again for them.
 """
 
 from __future__ import annotations

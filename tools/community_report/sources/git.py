@@ -41,13 +41,14 @@ def default_is_bot(name: str, email: str, identity: str) -> bool:
     return name.endswith("[bot]") or identity.endswith("[bot]")
 
 
-def _git(root: Path, *args: str) -> subprocess.Popen:
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     try:
         return subprocess.Popen(
             ["git", "-C", str(root), *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.PIPE if "--stdin" in args else subprocess.DEVNULL,
+            env=env,
         )
     except FileNotFoundError:
         raise UserError("git is not installed or not on the PATH") from None
@@ -323,13 +324,43 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's well-known empty tree
 
 
+def _path_filters(root: Path, folder: Path) -> dict[str, str] | None:
+    """The environment for git to run with a commit graph that has changed-path Bloom
+    filters, written into ``folder`` (never into the repository: git is pointed at
+    ``folder`` for new objects and at the repository's own objects as an alternate). With
+    it, each ``git blame`` skips the commits that did not touch its file without opening
+    their trees. None (plain git) when git cannot write one (before 2.27, or a shallow
+    clone)."""
+    import os
+
+    proc = _git(root, "rev-parse", "--git-path", "objects")
+    out, _ = proc.communicate()
+    if proc.returncode != 0:
+        return None
+    objects = root / out.decode().strip()  # relative to root, or absolute
+    for sub in ("info", "pack"):
+        (folder / sub).mkdir(exist_ok=True)
+    others = os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+    env = dict(
+        os.environ,
+        GIT_OBJECT_DIRECTORY=str(folder),
+        GIT_ALTERNATE_OBJECT_DIRECTORIES=os.pathsep.join(
+            [str(objects.resolve()), *([others] if others else [])]
+        ),
+    )
+    write = _git(root, "commit-graph", "write", "--reachable", "--changed-paths", env=env)
+    write.communicate()
+    return env if write.returncode == 0 else None
+
+
 def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
                include: tuple[str, ...] = (), jobs: int | None = None) -> None:  # fmt: skip
     """Who last changed each line of the code as it stands at HEAD: ``git blame --porcelain``
-    per text file (one process a file, run on every core), the same files left out as in
-    the line counts. Sets ``activity.blame``; authors are joined into identities as the
-    commits' are."""
+    per text file (one process a file, run on every core, with the path filters of
+    ``_path_filters``), the same files left out as in the line counts. Sets
+    ``activity.blame``; authors are joined into identities as the commits' are."""
     import os
+    import tempfile
     from concurrent.futures import ThreadPoolExecutor
 
     sizes: dict[str, int] = {}
@@ -342,7 +373,7 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
     paths = sorted(p for p in sizes if p not in dropped)
 
     def one(path: str) -> list[tuple[str, str, int]]:
-        proc = _git(root, "blame", "--porcelain", "HEAD", "--", path)
+        proc = _git(root, "blame", "--porcelain", "HEAD", "--", path, env=env)
         out, _ = proc.communicate()
         if proc.returncode != 0:
             return []
@@ -367,8 +398,10 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
             by_pair[tuple(author[commit])] += n
         return [(name, email, n) for (name, email), n in by_pair.items()]
 
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-        results = list(pool.map(one, paths))
+    with tempfile.TemporaryDirectory(prefix="community-report-graph-") as graph:
+        env = _path_filters(root, Path(graph))
+        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+            results = list(pool.map(one, paths))
     out = []
     who = activity.identities
     for path, rows in zip(paths, results, strict=True):
