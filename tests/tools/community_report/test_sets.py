@@ -15,6 +15,7 @@ from tools.community_report.metrics import sets
 from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window
 from tools.community_report.records import Activity, Comment, Issue
+from tools.community_report.render import RENDERERS
 from tools.community_report.sources.git import default_is_bot
 
 D = lambda *a: datetime(*a, tzinfo=UTC)  # noqa: E731
@@ -99,6 +100,8 @@ def test_items_of_the_same_number_in_two_repositories_stay_two():
     owed = {(o["repo"], o["number"]): o["owes"] for o in report["open_items"]}
     assert owed == {("acme/web", 1): "author", ("acme/api", 1): "maintainers"}
     assert [(m["repo"], m["number"]) for m in first["missed"]] == [("acme/api", 1)]
+    text = RENDERERS["text"](report)
+    assert "acme/api#1" in text and "2 repositories together (acme/web, acme/api)" in text
     # alone, a repository's items carry no repository, as before
     alone = build(api, Window(D(2026, 4, 1), D(2026, 7, 1)), None, now=D(2026, 7, 1))
     assert alone["open_items"][0]["number"] == 1 and "repo" not in alone["open_items"][0]
