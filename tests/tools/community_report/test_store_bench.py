@@ -22,7 +22,10 @@ def test_the_store_benchmark_runs_and_reports_each_case(tmp_path, capsys):
     # acme is 3 of the 6 repositories: reading for it keeps some events, never all of them
     assert 0 < org["kept"] < every["kept"] <= g["events"]
     assert every["stored"]["items"] > org["stored"]["items"] > 0
+    assert org["events_per_cpu_second"] > 0
     assert fig["incremental"]["commits"] == 120 and fig["trends"]["periods"] > 0
+    # the trends run over the commits the incremental case stored, and the items
+    assert fig["trends"]["commits"] == 120 + 600
     for label in ("bare scan", "ingest for one organisation", "ingest for every repository",
                   "store update alone", "DuckDB"):  # fmt: skip
         assert label in table
