@@ -407,11 +407,11 @@ class Store:
         return added
 
 
-def upsert(con, table: str, query: str, params: list | None = None) -> int:
+def upsert(con, table: str, query: str, params: list | None = None) -> None:
     """Put the rows ``query`` gives into ``table``, replacing the rows with the same primary
     key (or, for a table without one, adding them). Columns are matched by name. Deleting
     the old rows first, then inserting, is many times faster in DuckDB than ``INSERT OR
-    REPLACE`` when many keys are already there. Returns the number of rows put."""
+    REPLACE`` when many keys are already there."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS {query}", params or [])
     row = con.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() "
@@ -422,9 +422,7 @@ def upsert(con, table: str, query: str, params: list | None = None) -> int:
         on = " AND ".join(f"{table}.{k} = incoming.{k}" for k in row[0])
         con.execute(f"DELETE FROM {table} USING incoming WHERE {on}")
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-    count = con.execute("SELECT count(*) FROM incoming").fetchone()[0]
     con.execute("DROP TABLE incoming")
-    return count
 
 
 def bulk_insert(

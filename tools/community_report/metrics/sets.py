@@ -85,5 +85,4 @@ def merge(activities: list[Activity], is_bot, known_emails) -> Activity:
                       for b in a.blame]  # fmt: skip
     # code ownership for the set only when every repository's blame was read
     out.blame = blame if all(a.blame is not None for a in activities) else None
-    out.commits.sort(key=lambda c: c.authored_at, reverse=True)  # git log's order, newest first
     return out
