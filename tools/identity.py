@@ -11,6 +11,8 @@ from tools.errors import UserError
 
 IDENTITY_FILE = "identity.toml"
 REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+# A private contact (policy contact.conduct / contact.security): an email address or a form.
+CONTACT_PATTERN = r"^([^@\s]+@[^@\s]+\.[a-z]{2,}|https://\S+)$"
 _PACKAGE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 

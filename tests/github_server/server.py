@@ -56,6 +56,7 @@ class FakeRepo:
         }
     )
     labels: list[dict] = field(default_factory=list)  # the repository's label set
+    private_vulnerability_reporting: bool = False
     rulesets: list[dict] = field(default_factory=list)
     version: int = 0  # bumped by every change, so the server's sorted views stay true
     _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
@@ -544,6 +545,12 @@ class GitHubServer:
                 return invalid
             repo.settings.update(body)
             return 200, self._repo_json(repo), {}
+        if rest == "/private-vulnerability-reporting":
+            if method == "GET":
+                return 200, {"enabled": repo.private_vulnerability_reporting}, {}
+            if method in ("PUT", "DELETE"):
+                repo.private_vulnerability_reporting = method == "PUT"
+                return 204, None, {}
         if rest == "/labels":
             if method == "GET":
                 return self._paginate(path, query, repo.labels)

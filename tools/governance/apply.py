@@ -26,6 +26,10 @@ PULL_REQUEST_KEYS = ("required_approving_review_count", "dismiss_stale_reviews_o
                      "require_code_owner_review", "require_last_push_approval",
                      "required_review_thread_resolution")  # fmt: skip
 SIZE_COLOURS = {"XS": "c2e0c6", "S": "bfe5bf", "M": "fef2c0", "L": "f9d0c4", "XL": "e99695"}
+# GitHub's built-in repository role "admin", as a ruleset's bypass actor; "pull_request" lets
+# it merge a pull request past the rules, never push around them.
+ADMIN_BYPASS = {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "pull_request"}
+PRIVATE_REPORTING = "private_vulnerability_reporting"
 PERMISSION = {
     "labels": "Issues: write (or Pull requests: write)",
     "ruleset": "Administration: write — a repository admin's token",
@@ -39,7 +43,7 @@ class State:
 
     settings: dict[str, bool] = field(default_factory=dict)
     labels: dict[str, dict] = field(default_factory=dict)  # lower-case name → label
-    ruleset: dict | None = None  # {"enforcement", "conditions", "rules"}
+    ruleset: dict | None = None  # {"enforcement", "conditions", "rules", "bypass_actors"}
     ruleset_id: int | None = None
 
 
@@ -56,11 +60,13 @@ class Change:
 
 
 def read_state(client: GitHubClient, repo: str) -> State:
-    """Three requests and one per 100 labels (four when the ruleset exists)."""
+    """Four requests and one per 100 labels (five when the ruleset exists)."""
     base = f"repos/{repo}"
     state = State()
     data = _get(client, base, repo, "settings", read=True)
     state.settings = {k: bool(data.get(k)) for k in SETTINGS}
+    reporting = _get(client, f"{base}/private-vulnerability-reporting", repo, "settings", True)
+    state.settings[PRIVATE_REPORTING] = bool((reporting or {}).get("enabled"))
     for page in client.pages(f"{base}/labels", None, repo):
         for label in page.data or ():
             state.labels[label["name"].lower()] = {
@@ -77,6 +83,7 @@ def read_state(client: GitHubClient, repo: str) -> State:
             "enforcement": full.get("enforcement"),
             "conditions": full.get("conditions"),
             "rules": full.get("rules") or [],
+            "bypass_actors": full.get("bypass_actors") or [],
         }
     return state
 
@@ -101,6 +108,7 @@ def desired(policy: Policy) -> State:
         "allow_squash_merge": "squash" in methods,
         "allow_rebase_merge": "rebase" in methods,
         "has_discussions": repo.discussions,
+        PRIVATE_REPORTING: repo.private_vulnerability_reporting,
     }
     labels = {
         label.name.lower(): {
@@ -153,6 +161,7 @@ def desired(policy: Policy) -> State:
         "enforcement": "active",
         "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
         "rules": rules,
+        "bypass_actors": [ADMIN_BYPASS] if repo.admin_bypass else [],
     }
     return State(settings=settings, labels=labels, ruleset=ruleset)
 
@@ -182,7 +191,16 @@ def _comparable(ruleset: dict | None) -> dict | None:
             }
         rules[kind] = params
     include = ((ruleset.get("conditions") or {}).get("ref_name") or {}).get("include") or []
-    return {"enforcement": ruleset.get("enforcement"), "include": sorted(include), "rules": rules}
+    bypass = sorted(
+        f"{a.get('actor_type')}:{a.get('actor_id')}:{a.get('bypass_mode')}"
+        for a in ruleset.get("bypass_actors") or ()
+    )
+    return {
+        "enforcement": ruleset.get("enforcement"),
+        "include": sorted(include),
+        "rules": rules,
+        "bypass": bypass,
+    }
 
 
 def plan(current: State, wanted: State, prune: bool = False) -> list[Change]:
@@ -245,7 +263,7 @@ def render(repo: str, changes: list[Change], unmanaged: list[str]) -> str:
                         out.append(f"      {kind}: {before.get(kind, '—')} → {params}")
                 for kind in before.keys() - (c.after or {}).get("rules", {}).keys():
                     out.append(f"      {kind}: {before[kind]} → removed")
-                for key in ("enforcement", "include"):
+                for key in ("enforcement", "include", "bypass"):
                     if (c.before or {}).get(key) != (c.after or {}).get(key):
                         out.append(f"      {key}: {(c.before or {}).get(key)} → {c.after[key]}")
             elif c.kind == "settings":
@@ -293,6 +311,10 @@ def execute(client: GitHubClient, repo: str, changes: list[Change], current: Sta
         return next((r for r in rulesets if r.get("name") == RULESET_NAME), None)
 
     settings = {c.name: c.after for c in changes if c.kind == "settings"}
+    if PRIVATE_REPORTING in settings:  # its own endpoint: PUT turns it on, DELETE off
+        path = f"{base}/private-vulnerability-reporting"
+        on = settings.pop(PRIVATE_REPORTING)
+        write("settings", lambda: client.put(path, {}, repo) if on else client.delete(path, repo))
     if settings:  # setting the same values twice is harmless: re-sent after a lost answer
         write("settings", lambda: client.patch(base, settings, repo, find=lambda: None))
     labels = f"{base}/labels"
@@ -336,4 +358,5 @@ def _ruleset_body(current: State, wanted: State) -> dict:
         "enforcement": wanted.ruleset["enforcement"],
         "conditions": wanted.ruleset["conditions"],
         "rules": wanted.ruleset["rules"] + kept,
+        "bypass_actors": wanted.ruleset["bypass_actors"],
     }

@@ -11,7 +11,7 @@ from tools.files import write_text_atomic
 from tools.governance.generate import (
     CODE_OF_CONDUCT,
     OWNER_ROLES,
-    conduct_contact,
+    SECTIONS,
     eligible_owners,
     generated,
     splice,
@@ -66,7 +66,7 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
                 Problem(rel.as_posix(), "out of date with the policy; run `governance sync`")
             )
     conduct = root / CODE_OF_CONDUCT
-    if conduct.is_file() and splice(conduct.read_text(encoding="utf-8"), "") is None:
+    if conduct.is_file() and splice(conduct.read_text(encoding="utf-8"), "contact", "") is None:
         problems.append(  # a warning: a repository using these hooks may have its own CoC
             Problem(
                 CODE_OF_CONDUCT.as_posix(),
@@ -128,7 +128,31 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
                 )
     problems += overridden(policy, files)
     problems += dead_globs(policy, files)
+    problems += required_checks(policy, root)
     return problems
+
+
+def required_checks(policy: Policy, root: Path) -> list[Problem]:
+    """Each required check must be one that something produces: a job of the repository's
+    own workflows, or the review bot's check runs. A name nothing produces never reports,
+    so no pull request could ever merge."""
+    from tools.governance.workflows import check_names, produced
+    from tools.review_bot.publish.github import APPROVALS_NAME, CHECK_NAME
+
+    names = [*check_names(root), CHECK_NAME, APPROVALS_NAME]
+    out = []
+    for j, check in enumerate(policy.review.required_checks):
+        if not produced(check, names):
+            found = ", ".join(repr(n) for n in names)
+            out.append(
+                Problem(
+                    f"{POLICY_FILE.as_posix()}: review.required_checks[{j}]",
+                    f"{check!r} is produced by no workflow in .github/workflows nor by the review "
+                    f"bot, so GitHub would wait for it for ever; the checks found are: {found} "
+                    "(a job's check is named after its `name:`, or its id without one)",
+                )
+            )
+    return out
 
 
 def overridden(policy: Policy, files: list[str]) -> list[Problem]:
@@ -161,8 +185,7 @@ def dead_globs(policy: Policy, files: list[str]) -> list[Problem]:
         ("review.docs.when_changed", review.docs.when_changed),
         ("review.docs.expect_changed", review.docs.expect_changed),
         ("review.protected_paths", review.protected_paths),
-        ("review.size.exclude", review.size.exclude),
-    ]
+    ]  # review.size.exclude is left out: excluding files that do not exist yet is harmless
     out = []
     for where, patterns in named:
         for j, pattern in enumerate(patterns):
@@ -186,11 +209,12 @@ def expected(policy: Policy, root: Path) -> dict[Path, str]:
     except UserError:  # a repository without identity.toml: no issue chooser to generate
         repository = None
     out = generated(policy, repository)
-    conduct = root / CODE_OF_CONDUCT
-    if conduct.is_file():
-        spliced = splice(conduct.read_text(encoding="utf-8"), conduct_contact(policy))
-        if spliced is not None:
-            out[CODE_OF_CONDUCT] = spliced
+    for rel, (name, section) in SECTIONS.items():
+        path = root / rel
+        if path.is_file():
+            text = splice(path.read_text(encoding="utf-8"), name, section(policy, repository))
+            if text is not None:
+                out[rel] = text
     return out
 
 

@@ -95,9 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "rename",
         help="turn this fork into another project",
-        description="Rewrite identity.toml, then pyproject.toml, mkdocs.yml and the README. "
-        "The old names are read from those files, so it works whether or not identity.toml "
-        "was edited first.",
+        description="Rewrite identity.toml, then pyproject.toml, mkdocs.yml, CITATION.cff, "
+        "the issue chooser and the README. The old names are read from those files, so it works "
+        "whether or not identity.toml was edited first; values left at the old project's in an "
+        "edited identity.toml (package, docs URL, copyright holder) are derived from the new "
+        "name and repository.",
     )
     p.add_argument(
         "--name",
@@ -109,6 +111,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs-url", help="default: https://OWNER.github.io/NAME/")
     p.add_argument("--description", help="one line (default: keep the current one)")
     p.add_argument("--copyright", help="copyright holder (default: 'The NAME authors')")
+    p.add_argument(
+        "--conduct-contact",
+        help="where Code of Conduct reports go privately: an email address or an https:// form "
+        "(written to the policy's contact.conduct)",
+    )
+    p.add_argument(
+        "--security-contact",
+        help="a private address for vulnerability reports besides GitHub's private reporting "
+        "(the policy's contact.security)",
+    )
     return parser
 
 
@@ -206,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "rename":
         root = args.root or identity.find_root()
-        new = rename_mod.rename(
+        new, derived = rename_mod.rename(
             root,
             name=args.name,
             repository=args.repository,
@@ -214,12 +226,19 @@ def main(argv: list[str] | None = None) -> int:
             docs_url=args.docs_url,
             description=args.description,
             copyright=args.copyright,
+            conduct_contact=args.conduct_contact,
+            security_contact=args.security_contact,
         )
         print(f"renamed to {new.name} ({new.repository}); docs at {new.docs_url}")
+        for key in derived:
+            print(f"  {key} = {getattr(new, key)!r} (derived: identity.toml kept the old value)")
         if (root / POLICY_FILE).is_file():  # the issue chooser names the repository
             for rel in checks.sync(load_policy(root), root):
                 print(f"wrote {rel.as_posix()}")
-        print("next: reinstall (pip install -e .) so the new distribution name is used")
+        print(
+            "next: reinstall (`make rename` does it; by hand: pip uninstall the old "
+            "distribution, then pip install -e .)"
+        )
         return 0
 
     root = args.root or identity.find_root(markers=ROOT_MARKERS)

@@ -13,8 +13,7 @@ from tools.policy import Person, Policy
 CODEOWNERS = Path(".github") / "CODEOWNERS"
 ISSUE_CONFIG = Path(".github") / "ISSUE_TEMPLATE" / "config.yml"
 CODE_OF_CONDUCT = Path("governance") / "CODE_OF_CONDUCT.md"
-CONTACT_START = "<!-- contact: generated from governance/policy.yml by `governance sync` -->"
-CONTACT_END = "<!-- /contact -->"
+SECURITY = Path("governance") / "SECURITY.md"
 MAINTAINERS = Path("governance") / "MAINTAINERS.md"
 OWNER_ROLES = ("maintainer", "reviewer")
 ROLE_TITLES = {
@@ -131,17 +130,17 @@ def questions_url(policy: Policy, repository: str) -> str:
     return str(policy.contact.questions or f"https://github.com/{repository}/discussions")
 
 
+def security_report_url(repository: str) -> str:
+    """GitHub's private vulnerability reporting form (`governance apply` turns it on)."""
+    return f"https://github.com/{repository}/security/advisories/new"
+
+
 def issue_config(policy: Policy, repository: str) -> str:
     """The issue chooser: no blank issues, and where questions and private reports go."""
-    security = (
-        "https://docs.github.com/en/code-security/security-advisories/guidance-on-reporting-"
-        "and-writing-information-about-vulnerabilities/privately-reporting-a-security-"
-        "vulnerability"
-    )
     links = [
         ("Ask a question", questions_url(policy, repository),
          "Questions, ideas and help: ask the community there rather than in an issue."),
-        ("Report a security vulnerability", security,
+        ("Report a security vulnerability", security_report_url(repository),
          "Please report vulnerabilities privately (see governance/SECURITY.md), never in a "
          "public issue."),
     ]  # fmt: skip
@@ -155,34 +154,71 @@ def issue_config(policy: Policy, repository: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def conduct_contact(policy: Policy) -> str:
-    """The Code of Conduct's private contact, spliced between its markers."""
+def _reach(contact: str, who: str) -> str:
+    if contact.startswith("https://"):
+        return f"through [this form]({contact}); only {who} reads it"
+    return f"to [{contact}](mailto:{contact}); only {who} reads that address"
+
+
+def _real_maintainers(policy: Policy) -> bool:
+    return any(not p.example for p in policy.active("maintainer"))
+
+
+def conduct_contact(policy: Policy, repository: str | None = None) -> str:
+    """The Code of Conduct's private contact: words for the person reporting, never set-up
+    instructions (`governance check` tells the maintainers what is missing)."""
     contact = policy.contact.conduct
-    if contact is None:
-        body = (
-            "This project has not named its private contact yet (`contact.conduct` in "
-            "governance/policy.yml). Until it does, write privately to any maintainer listed "
-            "in [MAINTAINERS.md](MAINTAINERS.md)."
+    if contact is not None:
+        return f"Report privately {_reach(contact, 'the steering committee')}."
+    if _real_maintainers(policy):
+        return (
+            "Write privately to any maintainer listed in [MAINTAINERS.md](MAINTAINERS.md); "
+            "their GitHub profiles say how to reach them."
         )
-    elif contact.startswith("https://"):
-        body = (
-            f"Report privately through [this form]({contact}); only the steering committee "
-            "reads it."
-        )
-    else:
-        body = (
-            f"Write to [{contact}](mailto:{contact}); only the steering committee reads that "
-            "address."
-        )
-    return f"{CONTACT_START}\n{body}\n{CONTACT_END}"
+    return "This project has not yet named anyone to receive reports privately."
 
 
-def splice(text: str, section: str) -> str | None:
-    """``text`` with the generated contact section replaced; None without its markers."""
-    start, end = text.find(CONTACT_START), text.find(CONTACT_END)
+def security_contact(policy: Policy, repository: str | None = None) -> str:
+    """SECURITY.md's reporting section: GitHub's private reporting, then the policy's
+    address for those who cannot use GitHub."""
+    where = (
+        f"[Report a vulnerability]({security_report_url(repository)})"
+        if repository
+        else "the repository's *Security* tab → *Report a vulnerability*"
+    )
+    text = f"Report it privately through GitHub: {where} (a private security advisory)."
+    contact = policy.contact.security
+    if contact is not None:
+        text += f" If you cannot use GitHub, write {_reach(contact, 'the maintainers')}."
+    elif _real_maintainers(policy):
+        text += (
+            " If you cannot use GitHub, ask any maintainer listed in "
+            "[MAINTAINERS.md](MAINTAINERS.md) for a private channel."
+        )
+    return text
+
+
+# Sections of hand-written documents that `governance sync` writes between two markers.
+SECTIONS = {
+    CODE_OF_CONDUCT: ("contact", conduct_contact),
+    SECURITY: ("security-contact", security_contact),
+}
+
+
+def markers(name: str) -> tuple[str, str]:
+    return (
+        f"<!-- {name}: generated from governance/policy.yml by `governance sync` -->",
+        f"<!-- /{name} -->",
+    )
+
+
+def splice(text: str, name: str, section: str) -> str | None:
+    """``text`` with the generated section ``name`` replaced; None without its markers."""
+    begin, end_marker = markers(name)
+    start, end = text.find(begin), text.find(end_marker)
     if start < 0 or end < start:
         return None
-    return text[:start] + section + text[end + len(CONTACT_END) :]
+    return text[:start] + f"{begin}\n{section}\n{end_marker}" + text[end + len(end_marker) :]
 
 
 def generated(policy: Policy, repository: str | None = None) -> dict[Path, str]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, field_validator, model_validator
 
+from tools.identity import CONTACT_PATTERN
 from tools.policy.globs import matches
 from tools.policy.loader import Strict, read_yaml, validate
 
@@ -180,15 +181,19 @@ class Repository(Strict):
     dismiss_stale_approvals: bool = True
     require_code_owner_review: bool = True
     block_force_pushes: bool = True
+    # repository admins may merge a pull request without the required approvals (the
+    # ruleset's bypass, for pull requests only): what a one-person project needs
+    admin_bypass: bool = False
+    private_vulnerability_reporting: bool = True  # GitHub's private security advisories
 
 
 class Contact(Strict):
     """Where people reach the project privately, and where they ask questions."""
 
     # private reports under the Code of Conduct: an email address or an https form
-    conduct: Annotated[str, Field(pattern=r"^([^@\s]+@[^@\s]+\.[a-z]{2,}|https://\S+)$")] | None = (
-        None
-    )
+    conduct: Annotated[str, Field(pattern=CONTACT_PATTERN)] | None = None
+    # private vulnerability reports besides GitHub's own private reporting (SECURITY.md)
+    security: Annotated[str, Field(pattern=CONTACT_PATTERN)] | None = None
     questions: AnyHttpUrl | None = None  # default: the repository's GitHub Discussions
 
 

@@ -43,7 +43,9 @@ def test_plan_apply_then_nothing_to_do(server, capsys):
     assert "+ label 'size/XL'" in out and "+ ruleset 'policy: default branch' (create)" in out
     assert "~ setting allow_rebase_merge: True → False" in out
     assert "left alone (--prune deletes them): wontfix" in out
-    assert [e["method"] for e in server.log] == ["GET"] * 3  # repository, labels, rulesets
+    assert "~ setting private_vulnerability_reporting: False → True" in out
+    # repository, private reporting, labels, rulesets
+    assert [e["method"] for e in server.log] == ["GET"] * 4
     assert _run(server, capsys, "--check")[0] == 1  # drift
 
     server.log.clear()
@@ -55,21 +57,21 @@ def test_plan_apply_then_nothing_to_do(server, capsys):
     assert rules["pull_request"]["required_approving_review_count"] == 1
     assert rules["pull_request"]["require_code_owner_review"] is True
     assert rules["pull_request"]["dismiss_stale_reviews_on_push"] is True
-    assert rules["required_status_checks"]["required_status_checks"] == [
-        {"context": "ci / make test"}
-    ]
+    assert rules["required_status_checks"]["required_status_checks"] == [{"context": "make test"}]
+    assert ruleset["bypass_actors"] == []  # nobody merges past the rules by default
     assert "non_fast_forward" in rules and "deletion" in rules
     assert ruleset["conditions"] == {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}}
     assert repo.settings == {"delete_branch_on_merge": True, "allow_merge_commit": True,
                              "allow_squash_merge": True, "allow_rebase_merge": False,
                              "has_discussions": True}  # fmt: skip
+    assert repo.private_vulnerability_reporting is True
     names = {x["name"] for x in repo.labels}
     assert {"bug", "security", "size/XS", "size/XL", "wontfix"} <= names
 
     server.log.clear()
     code, out, _ = _run(server, capsys, "--apply")
     assert code == 0 and "nothing to change" in out
-    assert {e["method"] for e in server.log} == {"GET"} and len(server.log) == 4  # zero writes
+    assert {e["method"] for e in server.log} == {"GET"} and len(server.log) == 5  # zero writes
     assert _run(server, capsys, "--check")[0] == 0
 
 
@@ -113,3 +115,20 @@ def test_plan_is_a_pure_function_of_state_and_policy(server):
     assert {c.kind for c in changes} == {"labels", "ruleset", "settings"}
     assert next(c for c in changes if c.kind == "ruleset").name == RULESET_NAME
     assert plan(desired(POLICY), desired(POLICY)) == []
+
+
+def test_a_one_person_project_lets_admins_merge_past_the_approvals(server, capsys):
+    """repository.admin_bypass: the ruleset lets the admin role bypass it for pull requests
+    only, so a solo maintainer can merge their own pull request; the plan shows it."""
+    policy = server.root / "governance" / "policy.yml"
+    policy.write_text(policy.read_text() + "repository:\n  admin_bypass: true\n")
+    code, out, _ = _run(server, capsys, "--apply")
+    assert code == 0 and "RepositoryRole:5:pull_request" in out
+    (ruleset,) = server.repos["acme/widgets"].rulesets
+    assert ruleset["bypass_actors"] == [
+        {"actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "pull_request"}
+    ]
+    assert "nothing to change" in _run(server, capsys, "--apply")[1]
+    policy.write_text(policy.read_text().replace("admin_bypass: true", "admin_bypass: false"))
+    _run(server, capsys, "--apply")
+    assert server.repos["acme/widgets"].rulesets[0]["bypass_actors"] == []

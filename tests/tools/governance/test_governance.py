@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_EVENTS
+from tests.conftest import ROOT, SAMPLE_EVENTS, SAMPLE_POLICY
 from tools import identity
 from tools.governance import generate, pages
 from tools.governance.check import check
@@ -145,19 +145,15 @@ def test_check_exits_1_and_prints_each_problem(repo, capsys):
 
 
 def test_the_repositorys_own_governance_is_in_sync():
+    """Holds in every fork that follows the docs (examples or none, contacts set or not, no
+    maintainer yet): the policy, the generated files and the tree agree; what is left is
+    advice (warnings), never a failure."""
     found = check(load_policy(ROOT), ROOT)
     assert [str(p) for p in found if not p.warning] == []
-    # the template names no private contact, and excludes lock files from size labels before
-    # it has any: warned, not failed
-    assert [p.where.rsplit(": ", 1)[1] for p in found] == [
-        "contact.conduct",
-        "review.size.exclude[0]",
-        "review.size.exclude[1]",
-    ]
 
 
 def test_events_index_lists_upcoming_before_past():
-    events = load_events(ROOT)
+    events = load_events(path=SAMPLE_EVENTS)
     text = pages.events_index(events, datetime(2026, 10, 1, tzinfo=UTC))
     upcoming, past = text.split("## Past")
     assert upcoming.index("Winter community meetup") < upcoming.index("Fast training loops")
@@ -180,6 +176,6 @@ def test_calendar_feed_parses_back_into_the_same_events():
 
 
 def test_codeowners_puts_narrower_patterns_last():
-    text = generate.codeowners(load_policy(ROOT))
+    text = generate.codeowners(load_policy(path=SAMPLE_POLICY))
     lines = [line.split()[0] for line in text.splitlines() if line.startswith("/")]
     assert lines.index("/tools/**") < lines.index("/tools/policy/**")

@@ -36,18 +36,32 @@ def _copy_checkout(dest):
 
 
 def _minimal_checkout(tmp_path):
-    for name in ("identity.toml", "pyproject.toml", "mkdocs.yml", "README.md", "CITATION.cff"):
+    for name in ("identity.toml", "pyproject.toml", "mkdocs.yml", "README.md", "CITATION.cff",
+                 "governance/policy.yml"):  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+def _identity_files(root) -> str:
+    """The files a rename rewrites, less the README's one line crediting the template."""
+    text = "\n".join(
+        (root / name).read_text()
+        for name in ("identity.toml", "pyproject.toml", "mkdocs.yml", "README.md", "CITATION.cff")
+    )
+    return "\n".join(line for line in text.splitlines() if rename.CREDIT not in line)
 
 
 def test_rename_rewrites_the_places_that_cannot_read_identity(tmp_path):
     root = _minimal_checkout(tmp_path)
     old = identity.load(root)
-    new = rename.rename(root, name="Acme Widgets", repository="acme/widgets")
+    first = rename.first_rename(root)
+    new, _ = rename.rename(root, name="Acme Widgets", repository="acme/widgets")
     assert identity.load(root) == new
     assert (new.package, new.docs_url) == ("acme-widgets", "https://acme.github.io/widgets/")
-    assert new.copyright == "The Acme Widgets authors" and new.description == old.description
+    assert new.copyright == "The Acme Widgets authors"
+    # the template's description is not the fork's; a fork's own is kept by later renames
+    assert new.description == (rename.DEFAULT_DESCRIPTION if first else old.description)
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     assert project["name"] == "acme-widgets"
     assert project["urls"]["Homepage"] == "https://github.com/acme/widgets"
@@ -96,6 +110,7 @@ def test_rename_after_editing_identity_replaces_the_templates_names(tmp_path):
     assert project["authors"] == [{"name": "Acme Inc."}]
     readme = (root / "README.md").read_text()
     assert readme.startswith("# Acme\n") and f"{old.name} is an" not in readme
+    assert old.package not in _identity_files(root)
     credited = rename.CREDIT in (ROOT / "README.md").read_text()  # a fork renamed before
     if not credited:
         assert f"started from the [{old.name}](https://github.com/{old.repository})" in readme
@@ -111,6 +126,95 @@ def test_a_file_missing_its_anchor_stops_the_rename_before_any_write(tmp_path):
     with pytest.raises(UserError, match=r"README\.md: cannot find the title line"):
         rename.rename(root, name="Acme", repository="acme/acme")
     assert (root / "identity.toml").read_text() == before
+
+
+@pytest.mark.parametrize("suffix", [" Pro", " Widgets"])
+def test_a_new_name_that_contains_the_old_one_is_not_doubled(tmp_path, suffix):
+    root = _minimal_checkout(tmp_path)
+    old = rename.current_identity(root)
+    name = old.name + suffix
+    rename.rename(root, name=name, repository="acme/pro")
+    readme = (root / "README.md").read_text()
+    assert readme.splitlines()[0] == f"# {name}"
+    assert f"{name}{suffix}" not in _identity_files(root)
+    rename.rename(root, name=name, repository="acme/pro")  # again: still not doubled
+    assert f"{name}{suffix}" not in _identity_files(root)
+    assert (root / "README.md").read_text().count(rename.CREDIT) == 1
+
+
+def test_editing_only_name_and_repository_derives_the_rest(tmp_path, capsys):
+    """identity.toml with only name and repository changed: the package, docs URL and
+    copyright left at the old project's are derived, and nothing of the old one is left."""
+    root = _minimal_checkout(tmp_path)
+    old = rename.current_identity(root)
+    text = (root / "identity.toml").read_text()
+    text = re.sub(r"^name = .*$", 'name = "Acme Widgets"', text, flags=re.MULTILINE)
+    text = re.sub(r"^repository = .*$", 'repository = "acme/widgets"', text, flags=re.MULTILINE)
+    (root / "identity.toml").write_text(text)
+    assert main(["--root", str(root), "rename"]) == 0
+    out = capsys.readouterr().out
+    assert "package = 'acme-widgets' (derived" in out and "docs_url" in out
+    new = identity.load(root)
+    assert new.package == "acme-widgets" and new.docs_url == "https://acme.github.io/widgets/"
+    assert new.copyright == "The Acme Widgets authors"
+    files = _identity_files(root)
+    for left in (old.package, old.docs_url, old.copyright, old.repository):
+        assert left not in files, left
+
+
+@pytest.mark.parametrize(
+    "name", ['Acme "Quoted" Widgets', "Back\\slash Works", "O'Brien & Søn: ünïcode"]
+)
+def test_names_with_quotes_and_backslashes_are_written_as_valid_files(tmp_path, name):
+    root = _minimal_checkout(tmp_path)
+    holder = f'{name} Holdings "Ltd"'
+    new, _ = rename.rename(root, name=name, repository="acme/widgets", copyright=holder)
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["authors"] == [{"name": holder}]
+    assert tomllib.loads((root / "identity.toml").read_text())["name"] == name
+    assert yaml.safe_load((root / "mkdocs.yml").read_text())["site_name"] == name
+    cff = yaml.safe_load((root / "CITATION.cff").read_text())
+    assert cff["title"] == name and cff["authors"] == [{"name": holder}]
+    assert identity.load(root) == new
+
+
+def test_a_line_break_in_a_name_is_refused_in_one_line_and_nothing_is_written(tmp_path, capsys):
+    root = _minimal_checkout(tmp_path)
+    before = _identity_files(root)
+    code = main(["--root", str(root), "rename", "--name", "Acme", "--repository", "acme/a",
+                 "--copyright", "Acme\nInc."])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and "line break" in err
+    assert _identity_files(root) == before
+
+
+def test_a_non_ascii_name_gets_a_transliterated_package():
+    assert rename.slug("Ünïcode Café") == "unicode-cafe"
+    assert rename.slug("Straße & Co.") == "strae-co"  # ß has no decomposition: dropped
+    with pytest.raises(UserError, match="give one with --package"):
+        rename.slug("日本語")
+
+
+def test_description_and_contacts_are_written(tmp_path):
+    root = _minimal_checkout(tmp_path)
+    rename.rename(root, name="Acme", repository="acme/acme", description="Widgets, fast.",
+                  conduct_contact="conduct@acme.test",
+                  security_contact="https://acme.test/security")  # fmt: skip
+    from tools.policy import load_policy
+
+    policy = load_policy(root)
+    assert policy.contact.conduct == "conduct@acme.test"
+    assert policy.contact.security == "https://acme.test/security"
+    assert "Widgets, fast." in (root / "mkdocs.yml").read_text()
+    assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["description"] == (
+        "Widgets, fast."
+    )
+    rename.rename(root, name="Acme", repository="acme/acme", conduct_contact="coc@acme.test")
+    policy = load_policy(root)  # replaced in place, the other contact kept
+    assert policy.contact.conduct == "coc@acme.test"
+    assert policy.contact.security == "https://acme.test/security"
+    with pytest.raises(UserError, match="neither an email address nor an https"):
+        rename.rename(root, name="Acme", repository="acme/acme", conduct_contact="not a contact")
 
 
 @pytest.mark.slow
