@@ -8,6 +8,13 @@ BIN    := $(VENV)/bin
 # wheels lie on local disk; on your machine any recent matching pair works, e.g.
 #   make test TORCH_PINS="torch torchvision"
 TORCH_PINS ?= torch==2.14.1 torchvision==0.29.1
+# Where no NVIDIA GPU is present, torch's CPU build (about 200 MB) from PyTorch's CPU index,
+# instead of PyPI's default CUDA build (several GB of CUDA libraries that cannot be used
+# here). With a GPU, PyPI's build. Set TORCH_INDEX= (empty) to always use PyPI's.
+HAS_GPU := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo yes)
+TORCH_INDEX ?= $(if $(HAS_GPU),,https://download.pytorch.org/whl/cpu)
+# No retries against that index: where it cannot be reached pip goes on with PyPI at once.
+TORCH_FROM := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX) --retries 0,)
 
 # The MNIST root for `make bench`: the shared 5k/10k split where a checkout has it, else data/.
 DATA_DIR ?= $(firstword $(wildcard ../shared/datasets/mnist-5k) data)
@@ -22,8 +29,11 @@ PEERS_PYTHON ?= $(BIN)/python
 # identity.toml you edited is applied.
 NAME ?=
 REPO ?=
+DESCRIPTION ?=
+CONDUCT ?=
+SECURITY ?=
 
-.PHONY: help demo test lint unit bench docs serve-docs rename clean
+.PHONY: help demo test lint unit bench docs serve-docs rename release mnist clean
 
 help:
 	@echo "make demo        install into .venv and run the community report of this repository"
@@ -31,7 +41,10 @@ help:
 	@echo "make bench       run the benchmarks (reference model and tools), side by side with baselines"
 	@echo "make docs        build the documentation site strictly into site/"
 	@echo "make serve-docs  serve the documentation site on http://127.0.0.1:8000"
-	@echo "make rename NAME=... REPO=owner/repo   turn this fork into another project"
+	@echo "make rename NAME=... REPO=owner/repo [DESCRIPTION=... CONDUCT=... SECURITY=...]"
+	@echo "                 turn this fork into another project (reinstalls it under its new name)"
+	@echo "make mnist       fetch MNIST into data/ through torchvision, for the accuracy tests"
+	@echo "make release     check pyproject.toml, CITATION.cff and CHANGELOG.md agree; tag vX.Y.Z"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +57,14 @@ $(VENV)/.base: pyproject.toml | $(BIN)/python
 
 # The full development install: torch (pinned above), docs, tests, quality gates.
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q $(TORCH_PINS)
+	@echo "installing $(TORCH_PINS): $(if $(TORCH_INDEX),the CPU build (no NVIDIA GPU found; ~200 MB from $(TORCH_INDEX), PyPI's where that index is out of reach),PyPI's CUDA build (several GB))"
+	$(BIN)/pip install --progress-bar on $(TORCH_FROM) $(TORCH_PINS)
 	$(BIN)/pip install -q -e '.[dev]'
 	@touch $@ $(VENV)/.base
 
 demo: $(VENV)/.base
-	$(BIN)/community-report . --output community-report.html --format html
-	$(BIN)/community-report .
+	$(BIN)/community-report . --store $(VENV)/community-store.duckdb --output community-report.html --format html
+	$(BIN)/community-report . --store $(VENV)/community-store.duckdb
 	@echo "HTML report written to community-report.html"
 
 lint: $(VENV)/.dev
@@ -77,8 +91,28 @@ docs: $(VENV)/.dev
 serve-docs: $(VENV)/.dev
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Renames, then reinstalls under the new distribution name, uninstalling the old one first
+# (both would own the same modules and commands).
 rename: $(VENV)/.base
-	$(BIN)/governance rename $(if $(NAME),--name "$(NAME)" --repository "$(REPO)",)
+	@old=$$($(BIN)/python -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["name"])'); \
+	$(BIN)/governance rename $(if $(NAME),--name "$(NAME)" --repository "$(REPO)",) \
+		$(if $(DESCRIPTION),--description "$(DESCRIPTION)",) \
+		$(if $(CONDUCT),--conduct-contact "$(CONDUCT)",) \
+		$(if $(SECURITY),--security-contact "$(SECURITY)",) || exit $$?; \
+	new=$$($(BIN)/python -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["name"])'); \
+	if [ "$$old" != "$$new" ]; then \
+		$(BIN)/pip uninstall -q -y "$$old" && $(BIN)/pip install -q --no-deps -e . && \
+		echo "reinstalled as $$new (uninstalled $$old)"; \
+	fi
+
+release: $(VENV)/.base
+	$(BIN)/governance release
+
+# Real digits for the 8 accuracy tests: MNIST through torchvision (checked by MD5) into data/;
+# then `MNIST_ROOT=data make unit` (or make test) runs them.
+mnist: $(VENV)/.dev
+	$(BIN)/python -m reference_model train --data-dir data --download --dry-run
+	@echo "MNIST is in data/; run the accuracy tests with: MNIST_ROOT=data make unit"
 
 clean:
 	rm -rf site build *.egg-info .pytest_cache community-report.html

@@ -90,6 +90,7 @@ class Activity:
     """Everything a source read, for one repository."""
 
     source: str  # "git:/path" or "github:owner/name"
+    project: str | None = None  # the project's own name (its identity.toml), where it has one
     commits: list[Commit] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)

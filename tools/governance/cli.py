@@ -92,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         "governance/policy.yml.",
     )
 
+    sub.add_parser(
+        "release",
+        help="check that pyproject.toml, CITATION.cff and CHANGELOG.md agree, then tag vX.Y.Z",
+        description="Check that the version in pyproject.toml is CITATION.cff's, and that "
+        "CHANGELOG.md has a section of that version dated as CITATION.cff's date-released; "
+        "then make the annotated tag vX.Y.Z that copier records in the projects it makes. "
+        "Refuses a dirty working tree or an existing tag. Push the tag yourself.",
+    )
+
     p = sub.add_parser(
         "rename",
         help="turn this fork into another project",
@@ -242,6 +251,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     root = args.root or identity.find_root(markers=ROOT_MARKERS)
+    if args.command == "release":
+        from tools.governance.release import release
+
+        tag = release(root)
+        print(f"tagged {tag}; publish it with: git push origin {tag}")
+        return 0
     policy = load_policy(root)
     if args.command == "apply":
         return cmd_apply(args, root, policy)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -165,7 +167,46 @@ def _when(event: Event, now: datetime | None = None) -> str:
     upcoming = event.next_occurrences(now or datetime.now(UTC), 1)
     s, e = upcoming[0] if upcoming else event.occurrences()[-1]
     label = "next" if upcoming else "last"
-    return f"{label}: {_span(event, s, e)}; repeats ({_cell(event.rrule)})"
+    return f"{label}: {_span(event, s, e)}; repeats {_cell(describe_rrule(event.rrule))}"
+
+
+_DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+         "SA": "Saturday", "SU": "Sunday"}  # fmt: skip
+_NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last",
+        -2: "second to last"}  # fmt: skip
+_UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
+def describe_rrule(rule: str) -> str:
+    """An iCalendar RRULE in words: ``FREQ=MONTHLY;BYDAY=1TU;COUNT=12`` → "monthly on the
+    first Tuesday, 12 times". A rule with parts this does not word is shown as written."""
+    parts = dict(p.split("=", 1) for p in rule.strip().upper().split(";") if "=" in p)
+    unit = _UNITS.get(parts.pop("FREQ", ""))
+    words: list[str] = []
+    interval = int(parts.pop("INTERVAL", "1") or 1)
+    if unit is None:
+        return rule
+    words.append(f"every {interval} {unit}s" if interval > 1 else f"{unit}ly".replace("dayly",
+                 "daily"))  # fmt: skip
+    days = []
+    for day in filter(None, parts.pop("BYDAY", "").split(",")):
+        m = re.fullmatch(r"([+-]?\d+)?([A-Z]{2})", day)
+        if not m or m.group(2) not in _DAYS or (m.group(1) and int(m.group(1)) not in _NTH):
+            return rule
+        nth = f"the {_NTH[int(m.group(1))]} " if m.group(1) else ""
+        days.append(nth + _DAYS[m.group(2)])
+    if days:
+        words.append("on " + " and ".join(days))
+    if "BYMONTHDAY" in parts:
+        words.append(f"on day {parts.pop('BYMONTHDAY')} of the month")
+    if "COUNT" in parts:
+        words.append(f"{int(parts.pop('COUNT'))} times")
+    if "UNTIL" in parts:
+        until = parts.pop("UNTIL")[:8]
+        words.append(f"until {until[:4]}-{until[4:6]}-{until[6:8]}")
+    parts.pop("WKST", None)
+    return rule if parts else ", ".join([f"{words[0]} {words[1]}" if days else words[0],
+                                        *words[2 if days else 1 :]])  # fmt: skip
 
 
 def _where(event: Event) -> str:

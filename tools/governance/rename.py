@@ -387,6 +387,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not args.quiet:
             print(f"renamed to {new.name} ({new.repository})")
+        try:  # the generated files that name the contacts; needs PyYAML and pydantic
+            from tools.governance.check import sync
+            from tools.policy import load_policy
+        except ImportError:
+            print("run `governance sync` to write the contacts into the generated files")
+            return 0
+        if (args.root / "governance" / "policy.yml").is_file():
+            sync(load_policy(args.root), args.root)
         return 0
 
     return run()

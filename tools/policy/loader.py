@@ -96,6 +96,9 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
 }
 
 
+_CONFLICT = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
+
+
 def read_yaml(path: Path) -> Any:
     try:
         with open(path, "rb") as f:
@@ -113,6 +116,14 @@ def read_yaml(path: Path) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UserError(f"{path}: not UTF-8 text") from None
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise UserError(
+            f"{path}: line {line}: merge-conflict markers (<<<<<<<, =======, >>>>>>>) from a git "
+            "merge or `copier update`; keep the lines you want, delete the markers, then run "
+            "again"
+        )
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except RecursionError:

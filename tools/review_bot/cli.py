@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     lo = sub.add_parser(
         "local",
         help="review the local diff before pushing",
-        description="Run the rules on the diff from the merge base with --base to --head.",
+        description="Run the rules on the diff from the merge base with --base to --head. "
+        "Exits 1 when a rule fails (a finding of severity failure, as the pull request's check "
+        "would), 0 otherwise.",
     )
     lo.add_argument("--base", help="default: the default branch (origin/HEAD, main or master)")
     lo.add_argument("--head", default="HEAD", help="default: HEAD")
@@ -100,7 +102,7 @@ def cmd_local(args) -> int:
     outcome = review(facts, policy, diags)
     sys.stdout.write(terminal.as_json(outcome) if args.format == "json" else terminal.text(outcome))
     print(which, file=sys.stderr)
-    return 0
+    return 1 if any(f.severity == "failure" for f in outcome.findings) else 0
 
 
 def _event(path: Path) -> dict:

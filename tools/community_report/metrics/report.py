@@ -104,6 +104,7 @@ def build(
     report = {
         "schema_version": SCHEMA_VERSION,
         "source": activity.source,
+        "project": activity.project,
         "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "window": window.as_dict(),
         "previous_window": prev.as_dict(),

@@ -179,6 +179,9 @@ COLUMNS = (
     "pull_request_response_median_hours", "pull_request_response_p90_hours",
 )  # fmt: skip
 
+ITEM_COUNTS = ("issues_opened", "pull_requests_opened", "pull_requests_merged",
+               "pull_requests_closed")  # fmt: skip
+
 # what each renderer shows, in order, with its label
 SERIES = (
     ("commits", "commits"),
@@ -207,6 +210,9 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
     """The query's rows as the trends report: one series per scope ("*" = the whole set),
     with the acceptance ratio and roundings applied. Pure: no I/O."""
     series: dict[str, list[dict]] = {}
+    # Only GitHub sources (the API or GH Archive) have issues and pull requests: elsewhere
+    # their figures are unknown (None, shown as "—"), never a zero.
+    with_items = {s for s in sources if s.startswith("github:")}
     for row in rows:
         scope, period, *figures = row
         values = {"period": _label(period, by), "start": period.isoformat()}
@@ -215,6 +221,8 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
                 values[key] = None if value is None else round(float(value), 2)
             else:
                 values[key] = int(value)
+        if not (with_items if scope == "*" else with_items & {scope}):
+            values.update(dict.fromkeys(ITEM_COUNTS))
         closed = values["pull_requests_closed"]
         values["acceptance_ratio"] = (
             round(values["pull_requests_merged"] / closed, 4) if closed else None

@@ -315,6 +315,8 @@ def heading(report: dict) -> str:
     if source.startswith(PREFIX):
         members = source.removeprefix(PREFIX).split(",")
         source = f"{len(members)} repositories together ({', '.join(map(short_name, members))})"
+    elif report.get("project"):  # the name the project gives itself
+        source = report["project"]
     elif source.startswith("git:"):
         source = source.rstrip("/").rsplit("/", 1)[-1] or "repository"
     return f"Community report — {source} — {span}"

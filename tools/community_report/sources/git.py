@@ -171,6 +171,18 @@ def raw_log(root: Path, after: str | None = None) -> list[tuple[str, ...]]:
     return raw
 
 
+def project_name(root: Path) -> str | None:
+    """The name the project gives itself in its identity.toml, if it has a valid one."""
+    from tools import identity
+
+    if not (root / identity.IDENTITY_FILE).is_file():
+        return None
+    try:
+        return identity.load(root).name
+    except UserError:
+        return None
+
+
 def read_commits(
     root: Path,
     detail_since: datetime | None = None,
@@ -189,7 +201,7 @@ def read_commits(
     file statistics. With a ``store``, only commits it lacks are read from git, and the
     records are built from the store's rows: the same records either way."""
     check_repository(root)
-    activity = Activity(source=f"git:{root.resolve()}")
+    activity = Activity(source=f"git:{root.resolve()}", project=project_name(root))
     if is_shallow(root):
         activity.notes.append(
             "This is a shallow clone: only part of the history is present, so first "

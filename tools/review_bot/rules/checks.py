@@ -96,10 +96,14 @@ def ruff(facts: PullRequestFacts, policy: Policy, out: Outcome, diags: list[Ruff
 
 
 def dco(facts: PullRequestFacts, policy: Policy, out: Outcome, _ruff) -> None:
-    """Every commit carries a Signed-off-by that matches its author."""
-    if not policy.review.dco:
+    """Every commit carries a Signed-off-by that matches its author; bots (the policy's
+    ``bots``, any ``[bot]`` account) are exempt: Dependabot and its kind never sign off."""
+    if not policy.review.dco or policy.is_bot(facts.author):
         return
     for c in facts.commits:
+        login = c.author_email.split("@", 1)[0].split("+", 1)[-1]  # 123+name[bot]@users…
+        if policy.is_bot(c.author_name) or policy.is_bot(login):
+            continue
         ok = any(email.lower() == c.author_email.lower() for _, email in c.sign_offs)
         if not ok:
             out.findings.append(
@@ -194,7 +198,7 @@ def files(facts: PullRequestFacts, policy: Policy, out: Outcome, _ruff) -> None:
                 out.findings.append(
                     Finding("files", "warning", "A binary file is added or changed.", f.path)
                 )
-            elif f.size is not None and f.size > limit:
+            if f.size is not None and f.size > limit:
                 out.findings.append(
                     Finding(
                         "files",
