@@ -16,9 +16,7 @@ MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 
 
 def git(*args: str) -> str:
-    return subprocess.run(
-        ["git", *args], capture_output=True, text=True, check=False
-    ).stdout
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=False).stdout
 
 
 def has_markers(path: Path) -> bool:
@@ -40,9 +38,7 @@ def main() -> int:
         if name == ".copier-answers.yml":
             continue
         changed.append(name)
-    conflicted = sorted(
-        {n for n in changed if n in unmerged or has_markers(Path(n))} | unmerged
-    )
+    conflicted = sorted({n for n in changed if n in unmerged or has_markers(Path(n))} | unmerged)
     clean = sorted(set(changed) - set(conflicted))
     out = sys.stderr
     if not changed and not conflicted:

@@ -55,7 +55,10 @@ def mnist_5k() -> Path:
     root = Path(env) if env else SHARED_DATASETS / "mnist-5k"
     if not (root / "MNIST" / "raw" / "train-images-idx3-ubyte").is_file():
         where = f"$MNIST_ROOT={env}" if env else str(root)
-        pytest.skip(f"real MNIST digits not found at {where} (set MNIST_ROOT to an MNIST root)")
+        pytest.skip(
+            f"real MNIST digits not found at {where}: run `make mnist` (fetches MNIST into "
+            "data/), then MNIST_ROOT=data make test"
+        )
     return root
 
 

@@ -29,11 +29,12 @@ def _field(text: str, key: str) -> str | None:
 def problems(root: Path) -> tuple[str, list[str]]:
     """The version pyproject.toml names, and each way the other files disagree with it."""
     try:
-        version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))[
-            "project"
-        ]["version"]
+        version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+            "version"
+        ]
     except (OSError, tomllib.TOMLDecodeError, KeyError) as exc:
-        raise UserError(f"{root / 'pyproject.toml'}: cannot read [project] version ({exc})") from None
+        where = root / "pyproject.toml"
+        raise UserError(f"{where}: cannot read [project] version ({exc})") from None
     out: list[str] = []
     citation = root / "CITATION.cff"
     released = None

@@ -230,6 +230,14 @@ def plan(
         text = path.read_text(encoding="utf-8")
         out[path] = text.replace(f"{old.repo_url}/", f"{new.repo_url}/")
 
+    path = root / ".copier-answers.yml"
+    if path.is_file():  # a project made by copier: its next update renders with these answers
+        text = path.read_text(encoding="utf-8")
+        for key, value in asdict(new).items():
+            text = re.sub(rf"^{key}:.*$", lambda _m, k=key, v=value: f"{k}: {quoted(v)}", text,
+                          count=1, flags=re.MULTILINE)  # fmt: skip
+        out[path] = text
+
     path = root / "README.md"
     text = path.read_text(encoding="utf-8")
     if not re.search(r"^# .*$", text, re.MULTILINE):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.conftest import ROOT
+from tools import identity
 from tools.community_report.metrics.report import build
 from tools.community_report.metrics.window import Window
 from tools.community_report.records import Activity, Commit, FileChange
@@ -57,3 +59,34 @@ def test_no_local_path_in_the_title_and_no_api_line_for_git():
     assert "GitHub API requests" not in html
     gh = _report([_commit(0, "ana", "src/a.py", 5)], source="github:acme/widgets")
     assert "GitHub API requests: 0" in RENDERERS["html"](gh)
+
+
+def test_the_title_is_the_projects_own_name(tmp_path):
+    """A checkout with an identity.toml is titled with the name the project gives itself,
+    not the folder it happens to be cloned into."""
+    from tests.gitrepo import Repo
+    from tools.community_report.sources import git
+
+    repo = Repo(tmp_path / "checkout-3")
+    repo.commit("Ana", "ana@corp.test", W.since + timedelta(days=1),
+                {"identity.toml": (ROOT / "identity.toml").read_text()})  # fmt: skip
+    activity = git.read_commits(repo.root, W.since)
+    name = identity.load(ROOT).name
+    for fmt in ("text", "md", "html"):
+        out = RENDERERS[fmt](build(activity, W, None, now=W.until))
+        assert f"Community report — {name} — " in out and "checkout-3" not in out
+
+
+def test_trends_without_github_data_say_unknown_not_zero():
+    from tools.community_report.metrics.trends import COLUMNS, shape
+
+    row = ("*", datetime(2026, 4, 1).date(), *([3] * (len(COLUMNS) - 2 - 4)), *([None] * 4))
+    git_only = shape([row], "quarter", ["git:/x"], [], "duckdb")["series"]["all"][0]
+    assert git_only["commits"] == 3
+    assert git_only["issues_opened"] is None and git_only["pull_requests_merged"] is None
+    from tools.community_report.render import trends as render_trends
+
+    text = render_trends.render_text(shape([row], "quarter", ["git:/x"], [], "duckdb"))
+    assert text.splitlines()[-1].split()[6] == "—"  # the issues-opened column
+    with_github = shape([row], "quarter", ["github:a/b"], [], "duckdb")["series"]["all"][0]
+    assert with_github["issues_opened"] == 3

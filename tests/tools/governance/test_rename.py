@@ -43,6 +43,16 @@ def _minimal_checkout(tmp_path):
     return tmp_path
 
 
+def _edit_name_and_repository(root, name: str, repository: str) -> None:
+    """identity.toml with only these two edited, as a maintainer would by hand (the names
+    are ones no fork of this template is likely to carry already)."""
+    assert identity.load(root).name != name
+    text = (root / "identity.toml").read_text()
+    text = re.sub(r"^name = .*$", f'name = "{name}"', text, flags=re.MULTILINE)
+    text = re.sub(r"^repository = .*$", f'repository = "{repository}"', text, flags=re.MULTILINE)
+    (root / "identity.toml").write_text(text)
+
+
 def _identity_files(root) -> str:
     """The files a rename rewrites, less the README's one line crediting the template."""
     text = "\n".join(
@@ -147,16 +157,13 @@ def test_editing_only_name_and_repository_derives_the_rest(tmp_path, capsys):
     copyright left at the old project's are derived, and nothing of the old one is left."""
     root = _minimal_checkout(tmp_path)
     old = rename.current_identity(root)
-    text = (root / "identity.toml").read_text()
-    text = re.sub(r"^name = .*$", 'name = "Acme Widgets"', text, flags=re.MULTILINE)
-    text = re.sub(r"^repository = .*$", 'repository = "acme/widgets"', text, flags=re.MULTILINE)
-    (root / "identity.toml").write_text(text)
+    _edit_name_and_repository(root, "Zephyr Two", "zephyr-two/kit")
     assert main(["--root", str(root), "rename"]) == 0
     out = capsys.readouterr().out
-    assert "package = 'acme-widgets' (derived" in out and "docs_url" in out
+    assert "package = 'zephyr-two' (derived" in out and "docs_url" in out
     new = identity.load(root)
-    assert new.package == "acme-widgets" and new.docs_url == "https://acme.github.io/widgets/"
-    assert new.copyright == "The Acme Widgets authors"
+    assert new.package == "zephyr-two" and new.docs_url == "https://zephyr-two.github.io/kit/"
+    assert new.copyright == "The Zephyr Two authors"
     files = _identity_files(root)
     for left in (old.package, old.docs_url, old.copyright, old.repository):
         assert left not in files, left
@@ -217,10 +224,38 @@ def test_description_and_contacts_are_written(tmp_path):
         rename.rename(root, name="Acme", repository="acme/acme", conduct_contact="not a contact")
 
 
+def _leftovers(root, old: identity.Identity) -> list[str]:
+    """Lines anywhere in the tree that still name the old project (its repository, docs URL,
+    copyright holder or self-dependency), less the README's credit to the template, the tests
+    and the docs' example commands (whose literals may happen to name any project)."""
+    found = []
+    for needle in (old.repository, old.docs_url, old.copyright, f'"{old.package}['):
+        out = subprocess.run(["git", "grep", "--untracked", "-n", "-F", "-e", needle, "--", ".",
+                              ":(exclude)tests/**"],
+                             cwd=root, capture_output=True, text=True).stdout  # fmt: skip
+        found += [
+            line for line in out.splitlines() if rename.CREDIT not in line and "rename" not in line
+        ]
+    return found
+
+
+def test_editing_identity_by_hand_then_rename_leaves_nothing_of_the_old_project(tmp_path):
+    """The README's other order on the whole tree: identity.toml with only the name and the
+    repository edited, then `governance rename` with no arguments."""
+    fork = _copy_checkout(tmp_path / "fork")
+    subprocess.run(["git", "init", "-q"], cwd=fork, check=True)
+    old = identity.load(fork)
+    _edit_name_and_repository(fork, "Zephyr Two", "zephyr-two/kit")
+    assert main(["--root", str(fork), "rename"]) == 0
+    assert _leftovers(fork, old) == []
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get(RENAMED_COPY) == "1", reason="already inside a renamed copy")
-def test_a_renamed_fork_keeps_working(tmp_path):
-    """Copy the checkout, rename it, then run that copy's unit tests and docs build."""
+def test_the_forkers_first_hour(tmp_path):
+    """The documented steps on a copy of this checkout — rename to a name that contains the
+    old one, with a description and both contacts; clear the examples; sync and check — then
+    the copy's own quick test suite and its strict docs build pass."""
     fork = _copy_checkout(tmp_path / "fork")
     subprocess.run(["git", "init", "-q"], cwd=fork, check=True)  # a fork is a repository
     env = dict(os.environ, PYTHONPATH=str(fork), NO_MKDOCS_2_WARNING="1")
@@ -231,23 +266,25 @@ def test_a_renamed_fork_keeps_working(tmp_path):
         assert proc.returncode in ok, proc.stdout[-3000:] + proc.stderr[-3000:]
         return proc.stdout
 
-    # the README's order: edit identity.toml first, then `make rename` with no arguments
-    text = (fork / "identity.toml").read_text()
-    for key, value in (("name", "Acme Widgets"), ("package", "acme-widgets"),
-                       ("repository", "acme/widgets"),
-                       ("docs_url", "https://acme.github.io/widgets/"),
-                       ("copyright", "The Acme Widgets authors")):  # fmt: skip
-        text = re.sub(rf"^{key} = .*$", f'{key} = "{value}"', text, flags=re.MULTILINE)
-    (fork / "identity.toml").write_text(text)
-    run(sys.executable, "-m", "tools.governance", "rename")
-    template = identity.load(ROOT).name  # what the copy was called before the rename
-    left = run("git", "grep", "--untracked", "-n", "-i", template, "--", ".", ok=(0, 1))
-    assert [line for line in left.splitlines() if "template credit" not in line] == []
+    old = identity.load(fork)
+    name = f"{old.name} Pro"
+    governance = (sys.executable, "-m", "tools.governance")
+    run(*governance, "rename", "--name", name, "--repository", "acme/pro-kit",
+        "--description", "Widgets, fast.", "--conduct-contact", "conduct@acme.test",
+        "--security-contact", "security@acme.test")  # fmt: skip
+    run(*governance, "clear-examples")
+    run(*governance, "sync")
+    assert "agree" in run(*governance, "check")
+    assert (fork / "README.md").read_text().startswith(f"# {name}\n")
+    assert f"{name} Pro" not in (fork / "README.md").read_text()
+    assert _leftovers(fork, old) == []
+    assert "mailto:conduct@acme.test" in (fork / "governance/CODE_OF_CONDUCT.md").read_text()
+    assert "mailto:security@acme.test" in (fork / "governance/SECURITY.md").read_text()
     where = run(sys.executable, "-c", "import tools; print(tools.__file__)")
     assert where.strip().startswith(str(fork))
     out = run(sys.executable, "-m", "pytest", "-q", "-m", "not slow", "-p", "no:cacheprovider")
-    assert " passed" in out
+    assert " passed" in out and " failed" not in out
     run(sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"))
     home = (tmp_path / "site" / "index.html").read_text()
-    assert "Acme Widgets" in home and "acme/widgets" in home
-    assert template not in home
+    assert name in home and "acme/pro-kit" in home and "Widgets, fast." in home
+    assert old.repository not in home
