@@ -137,7 +137,7 @@ def required_checks(policy: Policy, root: Path) -> list[Problem]:
     own workflows, or the review bot's check runs. A name nothing produces never reports,
     so no pull request could ever merge."""
     from tools.governance.workflows import check_names, produced
-    from tools.review_bot.publish.github import APPROVALS_NAME, CHECK_NAME
+    from tools.review_bot.findings import APPROVALS_NAME, CHECK_NAME
 
     names = [*check_names(root), CHECK_NAME, APPROVALS_NAME]
     out = []

@@ -7,6 +7,9 @@ from dataclasses import asdict, dataclass, field
 
 SCHEMA_VERSION = 1
 SEVERITIES = ("notice", "warning", "failure")  # GitHub's annotation levels
+# The check runs the bot posts, by name (what `review.required_checks` may list)
+CHECK_NAME = "review-bot"
+APPROVALS_NAME = "approvals"  # per-area approval counts (a ruleset cannot express them)
 
 
 @dataclass(frozen=True)

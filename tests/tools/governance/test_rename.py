@@ -5,7 +5,9 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -288,3 +290,37 @@ def test_the_forkers_first_hour(tmp_path):
     home = (tmp_path / "site" / "index.html").read_text()
     assert name in home and "acme/pro-kit" in home and "Widgets, fast." in home
     assert old.repository not in home
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get(RENAMED_COPY) == "1", reason="already inside a renamed copy")
+def test_make_rename_leaves_one_distribution_installed(tmp_path):
+    """`make rename` in a fork whose .venv has the project installed: afterwards the venv
+    holds the new distribution only (two would own the same modules and commands)."""
+    fork = _copy_checkout(tmp_path / "fork")
+    subprocess.run(["git", "init", "-q"], cwd=fork, check=True)
+    venv = fork / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    own = subprocess.run([venv / "bin" / "python", "-c", "import sysconfig; print("
+                          "sysconfig.get_paths()['purelib'])"], capture_output=True, text=True,
+                         check=True).stdout.strip()  # fmt: skip
+    # the project's dependencies (and a current setuptools) from this environment, no download
+    (Path(own) / "zz-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "uninstall", "-y", "setuptools"], check=True)
+    subprocess.run([*pip, "install", "--no-deps", "--no-build-isolation", "--no-index", "-e",
+                    str(fork)], check=True, capture_output=True)  # fmt: skip
+    (venv / ".base").touch()
+    old = identity.load(fork).package
+
+    def installed() -> set[str]:
+        return {p.name.split("-")[0] for p in Path(own).glob("*.dist-info")} - {"pip"}
+
+    assert installed() == {old.replace("-", "_")}
+    # pip offline, building with this environment's setuptools (pip reads "0" here as "off")
+    env = dict(os.environ, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0")
+    proc = subprocess.run(["make", "rename", "NAME=Zephyr Two", "REPO=zephyr/two"], cwd=fork,
+                          capture_output=True, text=True, env=env)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "reinstalled as zephyr-two" in proc.stdout
+    assert installed() == {"zephyr_two"}

@@ -25,7 +25,7 @@ from tools.errors import UserError
 from tools.github import GitHubClient
 from tools.policy import Policy
 from tools.review_bot.facts import ChangedFile
-from tools.review_bot.findings import Finding, Outcome
+from tools.review_bot.findings import APPROVALS_NAME, CHECK_NAME, Finding, Outcome
 from tools.review_bot.rules import approvals as approval_rule
 from tools.review_bot.rules.checks import choose_reviewers
 from tools.review_bot.untrusted import neutral, neutral_code
@@ -33,8 +33,6 @@ from tools.review_bot.untrusted import neutral, neutral_code
 MARKER = "<!-- review-bot:summary -->"
 STATE = re.compile(r"<!-- review-bot:state (\{.*?\}) -->", re.DOTALL)
 FP = re.compile(r"<!-- review-bot:fp=([0-9a-f]{16}) -->")
-CHECK_NAME = "review-bot"
-APPROVALS_NAME = "approvals"  # per-area approval counts (a ruleset cannot express them)
 BOT_LOGIN = "github-actions[bot]"  # who posts with the workflow's GITHUB_TOKEN
 BATCH = 50  # annotations per check-run request: GitHub's limit
 MAX_INLINE = 30  # inline comments per head; the rest stay in the check run and summary
