@@ -459,6 +459,9 @@ class GitHubServer:
                 items = [
                     c for c in repo.comments if c.get("issue_url", "").endswith(f"/issues/{n}")
                 ]
+                since = (query.get("since") or [None])[0]
+                if since:  # GitHub: comments updated at or after that time
+                    items = [c for c in items if (c.get("updated_at") or "") >= since]
                 return self._paginate(path, query, items)
             if method == "POST":
                 if len(body.get("body", "")) > MAX_BODY:
@@ -467,10 +470,12 @@ class GitHubServer:
                 comment["body"] = body.get("body", "")
                 return 201, comment, {}
         m = re.match(r"^/issues/comments/(\d+)$", rest)
-        if m and method == "PATCH":
+        if m and method in ("GET", "PATCH"):
             comment = next((c for c in repo.comments if c["id"] == int(m.group(1))), None)
             if comment is None:
                 return None
+            if method == "GET":
+                return 200, comment, {}
             if len(body.get("body", "")) > MAX_BODY:
                 return too_long
             comment["body"] = body.get("body", "")

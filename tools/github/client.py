@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 import urllib.parse
@@ -35,6 +36,11 @@ from github.GithubException import RateLimitExceededExceedsMaxWait
 from tools.errors import UserError
 from tools.github.cache import ResponseCache
 
+# PyGithub logs each retry ("Request POST … failed with 403 … Retrying after 1 seconds") at
+# INFO to a stderr handler of its own, raw into the tools' output. Our messages say what
+# failed and what was done; its warnings and errors still show.
+logging.getLogger("github").setLevel(logging.WARNING)
+
 DEFAULT_API = "https://api.github.com"
 _NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 UNSAFE = frozenset({"POST", "PATCH"})
@@ -46,9 +52,15 @@ class Forbidden(UserError):
 
 
 class RetryAfterTooLong(Exception):
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, sent: str | None = None):
         super().__init__(seconds)
-        self.seconds = seconds
+        self.seconds = seconds  # as read: urllib3 caps Retry-After at 6 hours
+        self.sent = (sent or "").strip()  # the header as the server sent it
+
+    def describe(self) -> str:
+        if self.sent.isdigit() and int(self.sent) > self.seconds:
+            return f"{int(self.sent)} s (Retry-After; read as {self.seconds:.0f} s, the cap)"
+        return f"{self.seconds:.0f} s (Retry-After)"
 
 
 class WriteUncertain(Exception):
@@ -72,10 +84,10 @@ class SafeRetry(GithubRetry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def get_retry_after(self, response) -> float | None:
-        seconds = super().get_retry_after(response)
+        seconds = super().get_retry_after(response)  # urllib3 caps it at 6 hours
         limit = self.max_rate_limit_wait
         if seconds is not None and limit is not None and seconds > limit:
-            raise RetryAfterTooLong(seconds)
+            raise RetryAfterTooLong(seconds, response.headers.get("Retry-After"))
         return seconds
 
 
@@ -181,7 +193,7 @@ class GitHubClient:
             ) from None
         except RetryAfterTooLong as exc:
             raise UserError(
-                f"{what}: {self.api_url} asked to wait {exc.seconds:.0f} s (Retry-After), more "
+                f"{what}: {self.api_url} asked to wait {exc.describe()}, more "
                 f"than the allowed {self.max_rate_limit_wait:.0f} s; nothing more was sent; "
                 "try again later"
             ) from None

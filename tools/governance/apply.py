@@ -271,6 +271,8 @@ def render(repo: str, changes: list[Change], unmanaged: list[str]) -> str:
             else:
                 was = f"{_describe(c.before)} → " if c.before and c.after else ""
                 now = _describe(c.after) if c.after else "(deleted)"
+                if c.before and c.after and c.before["name"] != c.after["name"]:
+                    now += f", renamed to {c.after['name']!r}"  # a difference of case alone
                 out.append(f"  {sign} label {c.name!r}: {was}{now}")
     if unmanaged:
         out.append(

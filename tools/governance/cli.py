@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         "reminder on each where the maintainers owe a reply, or where someone answered the "
         "author and the author is silent, for longer than the policy's "
         "stale.nudge_after_days — skipping exempt labels and items reminded within that "
-        "time. Prints what it would post; --post posts. Never closes anything.",
+        "time (looked up again just before each post, so two runs at once never remind an "
+        "item twice), at most stale.max_nudges_per_run a run, the longest-waiting first. "
+        "Prints what it would post; --post posts. Never closes anything.",
     )
     n.add_argument("repository", nargs="?", help="OWNER/REPO (default: identity.toml's)")
     n.add_argument("--post", action="store_true", help="post the reminders (default: dry run)")
@@ -183,11 +185,17 @@ def cmd_nudge(args, root: Path, policy) -> int:
     try:
         activity = gh_source.read(repo, token, token_env=args.token_env, client=client,
                                   policy=policy)  # fmt: skip
-        chosen = nudge.choose(activity, now, policy, args.bot_login)
-        print(nudge.render(repo, chosen, args.post), end="")
+        due = sorted(nudge.choose(activity, now, policy, args.bot_login),
+                     key=lambda n: -n.waiting_days)  # fmt: skip
+        cap = policy.stale.max_nudges_per_run
+        chosen, held = due[:cap], len(due) - cap if len(due) > cap else 0
+        print(nudge.render(repo, chosen, args.post, held), end="")
         if args.post and chosen:
-            nudge.post(client, repo, chosen, args.bot_login, now)
-            print(f"posted {len(chosen)} ({client.requests} API requests)")
+            days = policy.stale.nudge_after_days
+            posted = nudge.post(client, repo, chosen, args.bot_login, now, days)
+            skipped = len(chosen) - posted
+            note = f"; {skipped} already reminded by another run" if skipped else ""
+            print(f"posted {posted}{note} ({client.requests} API requests)")
     finally:
         client.close()
     return 0

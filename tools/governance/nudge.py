@@ -63,25 +63,35 @@ def choose(activity: Activity, now: datetime, policy: Policy, bot_login: str) ->
     return out
 
 
-def render(repo: str, nudges: list[Nudge], posting: bool) -> str:
+def render(repo: str, nudges: list[Nudge], posting: bool, held: int = 0) -> str:
     if not nudges:
         return f"{repo}: nothing is waiting past its nudge; no reminder to post\n"
     verb = "posting" if posting else "would post (dry run; --post posts them)"
     lines = [f"{repo}: {verb} {len(nudges)} reminder{'s' if len(nudges) != 1 else ''}"]
+    if held:
+        lines.append(
+            f"  {held} more wait for a later run (stale.max_nudges_per_run: "
+            f"{len(nudges)}; the longest-waiting go first)"
+        )
     for n in nudges:
-        lines.append(f"  #{n.number} ({n.kind}, {n.owes} owe a reply, {n.waiting_days:g} days)")
+        who = "the author owes" if n.owes == "author" else "the maintainers owe"
+        lines.append(f"  #{n.number} ({n.kind}, {who} a reply, {n.waiting_days:g} days)")
     return "\n".join(lines) + "\n"
 
 
-def post(client: GitHubClient, repo: str, nudges: list[Nudge], bot_login: str,
-         now: datetime) -> int:  # fmt: skip
-    """Post each nudge; after a lost answer, look for it before posting again."""
-    since = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")  # GitHub's time format
+def post(client: GitHubClient, repo: str, nudges: list[Nudge], bot_login: str, now: datetime,
+         period_days: float) -> int:  # fmt: skip
+    """Post each nudge unless the item already has one from ``bot_login`` within the period
+    (another run, a local one beside the scheduled one, may have posted it since this run
+    read the repository): one look at the item's recent comments before each post, which
+    also finds a post whose answer was lost. Returns the number posted."""
+    since = (now - timedelta(days=period_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    posted_count = 0
     for n in nudges:
         path = f"repos/{repo}/issues/{n.number}/comments"
 
         def posted(path=path):
-            for page in client.pages(path, None, repo):
+            for page in client.pages(path, {"since": since}, repo):
                 for c in page.data or ():
                     login = ((c.get("user") or {}).get("login") or "").lower()
                     if (
@@ -92,5 +102,8 @@ def post(client: GitHubClient, repo: str, nudges: list[Nudge], bot_login: str,
                         return c
             return None
 
+        if posted() is not None:
+            continue
         client.post(path, {"body": n.body}, repo, find=posted)
-    return len(nudges)
+        posted_count += 1
+    return posted_count

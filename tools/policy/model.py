@@ -167,6 +167,9 @@ class Responsiveness(Strict):
 class Stale(Strict):
     nudge_after_days: Days = 14
     exempt_labels: list[str] = []
+    # reminders one `governance nudge --post` run posts at most (the longest-waiting first);
+    # the rest wait for the next run, so a backlog never floods subscribers at once
+    max_nudges_per_run: Annotated[int, Field(gt=0)] = 50
 
 
 class Repository(Strict):
@@ -198,9 +201,10 @@ class Contact(Strict):
 
 
 class Label(Strict):
-    name: Name
+    # GitHub's own limits: a longer name or description fails `apply` half-way
+    name: Annotated[str, Field(min_length=1, max_length=50)]
     color: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{6}$")]
-    description: str = ""
+    description: Annotated[str, Field(max_length=100)] = ""
 
 
 class Policy(Strict):
