@@ -86,8 +86,10 @@ def test_the_dry_run_words_who_owes_the_reply(server, tmp_path, capsys):
 
 def test_a_label_differing_only_in_case_is_shown_renamed(server, capsys):
     repo = server.repos["acme/widgets"]
-    repo.labels.append({"id": 1, "name": "Enhancement", "color": "a2eeef",
-                        "description": "A new feature or a better one", "default": False})  # fmt: skip
+    about = "A new feature or a better one"
+    repo.labels.append(
+        {"id": 1, "name": "Enhancement", "color": "a2eeef", "description": about, "default": False}
+    )
     main(["--root", str(server.root), "apply", "acme/widgets", "--api-url", server.base_url])
     out = capsys.readouterr().out
     assert "~ label 'Enhancement':" in out and "renamed to 'enhancement'" in out
