@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -18,8 +19,14 @@ KIND_TITLES = {
 }
 
 
+def _text(text: str) -> str:
+    """Text from the policy or the events as Markdown shows it: never as raw HTML (the
+    loader refuses tags too; this is the second line)."""
+    return html.escape(text, quote=False)
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _text(text).replace("|", "\\|").replace("\n", " ")
 
 
 EXAMPLE = "*(example)*"  # sample data from governance/examples.yml, never a real account
@@ -248,7 +255,7 @@ def events_index(events: Events, now: datetime) -> str:
 
 def event_page(event: Event) -> str:
     organisers = ", ".join(_person(o, event.example) for o in event.organisers)
-    out = [f"# {event.title}", ""]
+    out = [f"# {_text(event.title)}", ""]
     if event.example:
         out += [
             '!!! note "Example"',
@@ -263,7 +270,7 @@ def event_page(event: Event) -> str:
         "",
         f"**Organisers:** {organisers}",
         "",
-        event.description,
+        _text(event.description),
     ]
     if event.rrule is not None:
         now = datetime.now(UTC)

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AnyHttpUrl, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from tools.policy.loader import Strict, read_yaml, validate
+from tools.policy.loader import Day, Link, Moment, Strict, read_yaml, validate
 from tools.policy.model import Name, check_timezone
 
 EVENTS_FILE = Path("governance") / "events.yml"
@@ -32,24 +32,27 @@ def exists(local: datetime, zone: ZoneInfo) -> bool:
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+_HTML_TAG = re.compile(r"<[A-Za-z!/?][^>]{0,20}")  # "a < b" is no tag
+_CODE_LINK = re.compile(r"\]\(\s*(javascript|vbscript|data)\s*:|(javascript|vbscript)\s*:",
+                        re.IGNORECASE)  # fmt: skip
 
 
 class Event(Strict):
     id: Slug  # the page's address: events/<id>/; also the calendar UID, so keep it stable
     title: Name
     kind: Literal["meetup", "workshop", "hackathon", "call"]
-    start: datetime | date  # a local wall-clock time in ``timezone``, or a date (all day)
-    end: datetime | date  # the same kind as start; a date is the last day, inclusive
+    start: Moment  # a local wall-clock time in ``timezone``, or a date (all day)
+    end: Moment  # the same kind as start; a date is the last day, inclusive
     timezone: str
     location: str | None = None
-    online: AnyHttpUrl | None = None
+    online: Link | None = None
     organisers: Annotated[list[str], Field(min_length=1)]
     description: Name
-    registration: AnyHttpUrl | None = None
-    report: AnyHttpUrl | None = None
+    registration: Link | None = None
+    report: Link | None = None
     rrule: str | None = None  # iCalendar RRULE, e.g. FREQ=MONTHLY;BYDAY=1TH;COUNT=12
     sequence: Annotated[int, Field(ge=0)] = 0  # raise it whenever the date, time or place change
-    updated: date | None = None  # when the details last changed (the feed's LAST-MODIFIED)
+    updated: Day | None = None  # when the details last changed (the feed's LAST-MODIFIED)
     example: bool = False  # sample data from governance/examples.yml
 
     @field_validator("start", "end", mode="before")
@@ -66,6 +69,25 @@ class Event(Strict):
     @classmethod
     def _zone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @field_validator("title", "location", "description")
+    @classmethod
+    def _plain(cls, value: str | None) -> str | None:
+        """Text the site shows: Markdown, never raw HTML (a <script>, an onerror= on an
+        <img>) nor a link that runs code (javascript:, data:, vbscript:)."""
+        if value is None:
+            return value
+        tag = _HTML_TAG.search(value)
+        if tag:
+            raise ValueError(
+                f"holds raw HTML ({tag.group()!r}…); write plain text or Markdown, which the "
+                "site escapes"
+            )
+        if _CODE_LINK.search(value):
+            raise ValueError(
+                "holds a javascript:, data: or vbscript: link; link to https:// pages only"
+            )
+        return value
 
     @field_validator("start", "end")
     @classmethod

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
 from tools.errors import UserError
 
@@ -15,9 +16,16 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class Strict(BaseModel):
-    """Unknown keys are errors; values are not silently coerced between types."""
+    """Unknown keys are errors; values are not silently coerced between types (``true`` is
+    no number, ``'14'`` no count). Dates, times and links are written as text in YAML here
+    and parsed from it: those fields alone say ``Parsed``."""
 
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+Day = Annotated[date, Field(strict=False)]  # "2024-03-01" in the file
+Moment = Annotated[datetime, Field(strict=False)] | Day  # "2026-04-18T10:00" or a date
+Link = Annotated[AnyHttpUrl, Field(strict=False)]
 
 
 MAX_BYTES = 1_000_000  # a policy is a few kilobytes; a megabyte is a mistake or an attack

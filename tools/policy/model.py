@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tools.identity import CONTACT_PATTERN
 from tools.policy.globs import matches
-from tools.policy.loader import Strict, read_yaml, validate
+from tools.policy.loader import Day, Link, Strict, read_yaml, validate
 
 POLICY_FILE = Path("governance") / "policy.yml"
 EXAMPLES_FILE = Path("governance") / "examples.yml"
@@ -38,8 +37,8 @@ class Person(Strict):
     areas: list[str] = []
     affiliation: str | None = None
     emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []  # commit emails
-    since: date
-    emeritus: date | None = None  # the day they stepped back; absent while active
+    since: Day
+    emeritus: Day | None = None  # the day they stepped back; absent while active
     example: bool = False  # sample data from governance/examples.yml, not a real person
 
     @property
@@ -197,7 +196,7 @@ class Contact(Strict):
     conduct: Annotated[str, Field(pattern=CONTACT_PATTERN)] | None = None
     # private vulnerability reports besides GitHub's own private reporting (SECURITY.md)
     security: Annotated[str, Field(pattern=CONTACT_PATTERN)] | None = None
-    questions: AnyHttpUrl | None = None  # default: the repository's GitHub Discussions
+    questions: Link | None = None  # default: the repository's GitHub Discussions
 
 
 class Label(Strict):

@@ -90,3 +90,35 @@ def test_trends_without_github_data_say_unknown_not_zero():
     assert text.splitlines()[-1].split()[6] == "—"  # the issues-opened column
     with_github = shape([row], "quarter", ["github:a/b"], [], "duckdb")["series"]["all"][0]
     assert with_github["issues_opened"] == 3
+
+
+HOSTILE = "Eve\x1b]0;owned\x07\x1b[31mRed\x9b2J\u202eevil"
+
+
+def test_control_sequences_in_names_are_shown_not_obeyed():
+    """An author's name with an OSC title change, a colour, a one-byte CSI and a bidi
+    override: every renderer shows them as escapes; JSON still parses to the same name."""
+    import json
+
+    commit = Commit("s1", "eve@corp.test", HOSTILE, "eve@corp.test", W.since + timedelta(days=1),
+                    False, False, (FileChange("src/a.py", 5, 0),))  # fmt: skip
+    a = Activity(source="git:/x")
+    a.commits = [commit]
+    a.names = {"eve@corp.test": HOSTILE}
+    report = build(a, W, None, now=W.until)
+    for fmt in ("text", "md", "html", "json"):
+        out = RENDERERS[fmt](report)
+        assert not any(ch in out for ch in "\x1b\x07\x9b\u202e"), fmt
+    assert "\\x1b]0;owned" in RENDERERS["text"](report)
+
+    def strings(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+        elif isinstance(value, str):
+            yield value
+
+    assert HOSTILE in set(strings(json.loads(RENDERERS["json"](report))))  # kept exactly

@@ -58,8 +58,8 @@ def _nudges(server) -> dict[int, list[str]]:
 def test_dry_run_posts_nothing(server, tmp_path, capsys):
     code, out = _run(server, tmp_path, capsys)
     assert code == 0 and "would post (dry run" in out
-    assert "#1 (issue, maintainers owe" in out and "#2 (issue, author owe" in out
-    assert "#7 (pull_request, maintainers owe" in out
+    assert "#1 (issue, the maintainers owe" in out and "#2 (issue, the author owes" in out
+    assert "#7 (pull_request, the maintainers owe" in out
     assert "#3" not in out and "#4" not in out and "#5" not in out and "#6" not in out
     assert server.requests(method="POST", path="/api/v3/repos/acme/widgets/issues/1/comments") == []
 

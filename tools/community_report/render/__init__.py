@@ -1,10 +1,39 @@
-"""Renderers: they only format a report (text, markdown, HTML, JSON)."""
+"""Renderers: they only format a report (text, markdown, HTML, JSON).
+
+Names come from git and GitHub as their authors typed them, control characters included: an
+ESC or OSC sequence in a name would change the reader's terminal (its title, its colours) or
+hide text. Every renderer's output passes through ``printable``."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from tools.community_report.render import html, json_, markdown, text
 
-RENDERERS = {"text": text.render, "md": markdown.render, "html": html.render, "json": json_.render}
+# C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI), and the
+# bidirectional overrides that reorder what a reader sees
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(out: str, fmt: str = "text") -> str:
+    """``out`` with every control character shown as a visible escape (``\\x1b``, or
+    ``\\u001b`` in JSON, where it stays the same string once parsed)."""
+    if fmt == "json":
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], out)
+
+
+def _safe(render: Callable[[dict], str], fmt: str) -> Callable[[dict], str]:
+    return lambda report: printable(render(report), fmt)
+
+
+RENDERERS = {
+    "text": _safe(text.render, "text"),
+    "md": _safe(markdown.render, "md"),
+    "html": _safe(html.render, "html"),
+    "json": _safe(json_.render, "json"),
+}
 
 
 def _each(render):
@@ -18,8 +47,8 @@ def _each(render):
 
 
 SET_RENDERERS = {
-    "text": _each(text.render),
-    "md": _each(markdown.render),
-    "html": html.render_set,
-    "json": json_.render,
+    "text": _safe(_each(text.render), "text"),
+    "md": _safe(_each(markdown.render), "md"),
+    "html": _safe(html.render_set, "html"),
+    "json": _safe(json_.render, "json"),
 }

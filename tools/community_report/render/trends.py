@@ -96,4 +96,15 @@ def render_json(report: dict) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-TREND_RENDERERS = {"text": render_text, "md": render_md, "html": render_html, "json": render_json}
+def _safe(render, fmt: str):
+    from tools.community_report.render import printable
+
+    return lambda report: printable(render(report), fmt)
+
+
+TREND_RENDERERS = {
+    "text": _safe(render_text, "text"),
+    "md": _safe(render_md, "md"),
+    "html": _safe(render_html, "html"),
+    "json": _safe(render_json, "json"),
+}
