@@ -34,9 +34,10 @@ def _pins() -> dict[str, set[tuple[str, str]]]:
                 if "==" in word:
                     m = PIN.match(word)
                     found[_norm(m[1])].add((m[2], flow.name))
-    lock = (ROOT / ".github/requirements/review-bot.txt").read_text()
-    for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", lock, re.MULTILINE):
-        found[_norm(name)].add((version, "review-bot.txt"))
+    for lock in sorted((ROOT / ".github/requirements").glob("*.txt")):
+        text = lock.read_text()
+        for name, version in re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", text, re.MULTILINE):
+            found[_norm(name)].add((version, lock.name))
     make = (ROOT / "Makefile").read_text()
     torch = re.search(r"^TORCH_PINS \?= (.+)$", make, re.MULTILINE).group(1).split()
     for word in torch:
@@ -83,3 +84,14 @@ def test_dependabot_watches_every_lock():
     config = yaml.safe_load((ROOT / ".github/dependabot.yml").read_text())
     watched = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
     assert {("pip", "/"), ("pip", "/.github/requirements"), ("github-actions", "/")} <= watched
+
+
+def test_no_workflow_pins_or_leaves_unpinned_a_package_inline():
+    """Every package a workflow installs by name is pinned in a requirements file that
+    Dependabot watches, never inline in a `run:` (where no bot updates it) nor unpinned."""
+    for flow in sorted((ROOT / ".github/workflows").glob("*.yml")):
+        for command in re.findall(r"pip install ([^\n]+)", flow.read_text()):
+            words = [w for w in command.split() if not w.startswith("-")]
+            named = [w for w in words if w not in (".", "'.[docs]'", ".[docs]")
+                     and not w.endswith((".txt", ".whl")) and "/" not in w]  # fmt: skip
+            assert named == [], f"{flow.name}: install {named} from a watched requirements file"
