@@ -13,7 +13,7 @@ from tools.community_report.engines import ENGINES
 from tools.community_report.metrics.report import SCHEMA_VERSION, build
 from tools.community_report.metrics.window import Window
 from tools.community_report.render import RENDERERS, SET_RENDERERS
-from tools.errors import Parser, UserError, cli_entry
+from tools.errors import Parser, UserError, brief, cli_entry
 from tools.files import write_text
 from tools.policy import load_policy
 from tools.policy.model import POLICY_FILE
@@ -418,6 +418,21 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
 @cli_entry
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except Exception as exc:
+        # A damaged store (a bad block, a table gone) surfaces in whichever query reads it.
+        if not type(exc).__module__.lstrip("_").startswith("duckdb") or args.no_store:
+            raise
+        from tools.community_report.store import default_path
+
+        raise UserError(
+            f"--store {args.store or default_path()}: damaged ({brief(exc)}); move it aside "
+            "(a new store is filled again from git and GitHub) or give another --store"
+        ) from None
+
+
+def run(args) -> int:
     if not 0 < args.inactive_days <= MAX_INACTIVE_DAYS:
         raise UserError(
             f"--inactive-days {args.inactive_days}: give a number of days from 1 to "

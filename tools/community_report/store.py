@@ -162,6 +162,12 @@ class Store:
             return
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row and str(row[0]).isdigit() else None
+        missing = sorted(set(TABLES) - tables)
+        if version is not None and version >= 2 and missing:  # schema 1 had them all too
+            raise UserError(
+                f"--store {self.path}: damaged (table {', '.join(missing)} missing); move it "
+                "aside (a new store is filled again from git and GitHub) or give another --store"
+            )
         if version is None:
             raise UserError(
                 f"--store {self.path}: its schema version is unreadable; give another --store"
