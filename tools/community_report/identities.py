@@ -12,7 +12,8 @@ author pairs are the same person when they
    their owner's login.
 
 Bots are never joined to anyone. A person is named by their GitHub login when one is known,
-else by their most used email.
+else by their most used email. An empty email is no address: nobody is joined through it,
+and a person who only ever committed without one is named by their name.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ def _name_key(name: str) -> str | None:
     return key
 
 
+def _node(name: str, email: str) -> str:
+    """The union-find node of an author pair: its address, or for an empty address the
+    name alone (never one node that every address-less author would share)."""
+    return "e:" + email.lower() if email.strip() else "u:" + " ".join(name.casefold().split())
+
+
 class _Union:
     def __init__(self):
         self.parent: dict[str, str] = {}
@@ -97,7 +104,7 @@ def unify(
     union = _Union()
     logins = {login_of(email) for _, email in pairs} - {None}
     for (name, email), _count in pairs.items():
-        node = "e:" + email.lower()
+        node = _node(name, email)
         union.find(node)
         login = login_of(email) or known.get(email.lower())
         if login:
@@ -111,7 +118,7 @@ def unify(
             union.join(node, "l:" + name.strip().lower())
     members: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for pair in pairs:
-        members[union.find("e:" + pair[1].lower())].append(pair)
+        members[union.find(_node(*pair))].append(pair)
     logins_of: dict[str, set[str]] = defaultdict(set)  # a group's root → its GitHub logins
     for node in list(union.parent):
         if node.startswith("l:"):
@@ -120,8 +127,11 @@ def unify(
     merged = []
     for root, group in members.items():
         by_email: Counter = Counter()
+        by_name: Counter = Counter()
         for name, email in group:
-            by_email[email.lower()] += pairs[(name, email)]
+            if email.strip():
+                by_email[email.lower()] += pairs[(name, email)]
+            by_name[name.strip()] += pairs[(name, email)]
         if logins_of.get(root):
             # the login with the most commits behind it, then alphabetical
             weight = Counter()
@@ -130,8 +140,10 @@ def unify(
                 if lg:
                     weight[lg] += pairs[(name, email)]
             who = min(logins_of[root], key=lambda lg: (-weight[lg], lg))
-        else:
+        elif by_email:
             who = sorted(by_email, key=lambda e: (-by_email[e], e))[0]
+        else:  # never an address: the name they gave
+            who = sorted(by_name, key=lambda n: (-by_name[n], n))[0] or "(no name, no email)"
         for pair in group:
             out[pair] = who
         if len(by_email) > 1:

@@ -239,3 +239,19 @@ def test_the_ownership_floor_keeps_tiny_areas_quiet():
     ]
     status = {o["area"]: o["status"] for o in build(a, WINDOW, None, now=WINDOW.until)["ownership"]}
     assert status == {"docs": "quiet", "src": "at risk"}
+
+
+def test_an_empty_email_joins_nobody_and_names_its_author(tmp_path, capsys):
+    """pip's history has authors without an address: each stays a person of their own,
+    named by their name, never one "" person gathering them all."""
+    pairs = {("Ana Ruiz", ""): 3, ("Ben", ""): 2, ("Ben", " "): 1, ("Cy Lee", "cy@x.example"): 1,
+             ("Ana Ruiz", "ana@x.example"): 4}  # fmt: skip
+    who, merged = unify(pairs, {p: False for p in pairs})
+    assert who[("Ben", "")] == who[("Ben", " ")] == "Ben"
+    assert who[("Ana Ruiz", "")] == who[("Ana Ruiz", "ana@x.example")] == "ana@x.example"
+    assert "" not in who.values() and len(set(who.values())) == 3
+    repo = Repo(tmp_path / "r")
+    for k, name in enumerate(["Dee One", "Eve", "Fay"]):
+        repo.commit(name, "", D(2026, 4, 2 + k, 0), {f"f{k}.txt": "x\n"})
+    report, _ = _json(capsys, str(repo.root))
+    assert report["contributors"]["active"] == 3
