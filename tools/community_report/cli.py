@@ -388,6 +388,14 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
             print(f"GH Archive: {got['files']} files read ({got['skipped_files']} already read "
                   f"for these repositories), {got['events']:,} of their events kept",
                   file=sys.stderr)  # fmt: skip
+            for name in got["changed_files"]:
+                print(f"GH Archive: {name} read again: its content differs from the file of "
+                      "that name read before", file=sys.stderr)  # fmt: skip
+            for example in got["malformed_examples"]:
+                print(f"warning: --gharchive {example}; skipped", file=sys.stderr)
+            if got["malformed"]:
+                print(f"warning: {got['malformed']} malformed events skipped in all; the other "
+                      "events are stored", file=sys.stderr)  # fmt: skip
             keep = {f"github:{n.lower()}" for n in names}
             repos = [r for r in store.repositories() if r.startswith("github:") and (
                 not wanted or r.lower() in keep
@@ -401,6 +409,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
             activities, policy, notes = collect_all(args, window_from(args, now), sources, store)
             repos = [a.source for a in activities]
             notes += [note for a in activities for note in a.notes]
+        missing_from = gharchive.commits_missing_from(store)
         ident = engines.identities(store, repos, _is_bot(policy), _known(policy))
         rows = engines.run_trends(store, repos, by, args.inactive_days, ident, args.engine,
                                   args.spark_master)  # fmt: skip
@@ -410,7 +419,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
         if args.export:
             store.export_parquet(args.export)
             print(f"store exported to {args.export}", file=sys.stderr)
-    report = trends.shape(rows, by, repos, notes, args.engine)
+    report = trends.shape(rows, by, repos, notes, args.engine, missing_from)
     report["generated_at"] = now.isoformat(timespec="seconds")
     return report
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from tools.community_report.records import Comment, Issue, Review
 from tools.errors import UserError, brief
 
-SCHEMA_VERSION = 2  # 2: ingested files are kept per scope (the repositories read for)
+SCHEMA_VERSION = 3  # 2: ingested files kept per scope; 3: and by content (digest)
 
 TABLES = {
     "repositories": """
@@ -81,7 +81,8 @@ TABLES = {
         scope VARCHAR NOT NULL DEFAULT '?',  -- for which repositories (gharchive.scope_of)
         events BIGINT NOT NULL,     -- the events kept from it
         read_at TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (name, scope)""",
+        digest VARCHAR NOT NULL DEFAULT '?',  -- its size and SHA-256: what was read, not a name
+        PRIMARY KEY (name, digest, scope)""",
 }
 
 
@@ -188,13 +189,14 @@ class Store:
 
     def _migrate(self, version: int) -> None:
         """Bring a store of an older schema up to this one, in place (one transaction)."""
-        if version < 2:  # files were kept by name only: for which repositories is unknown
-            self.con.execute("ALTER TABLE ingested RENAME TO ingested_v1")
+        if version < 3:  # files were kept by name only (and, before 2, for unknown scopes)
+            scope = "scope" if version == 2 else "'?'"
+            self.con.execute("ALTER TABLE ingested RENAME TO ingested_old")
             self.con.execute(f"CREATE TABLE ingested ({TABLES['ingested']})")
             self.con.execute(
-                "INSERT INTO ingested SELECT name, '?', events, read_at FROM ingested_v1"
-            )
-            self.con.execute("DROP TABLE ingested_v1")
+                f"INSERT INTO ingested SELECT name, {scope}, events, read_at, '?' FROM ingested_old"
+            )  # digest unknown: such a file is read again once (reading is idempotent)
+            self.con.execute("DROP TABLE ingested_old")
         self.con.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
         )
@@ -401,8 +403,11 @@ class Store:
                             f"(SELECT DISTINCT repo FROM '{path}')"
                         )
                     query = f"SELECT * FROM '{path}'"
-                    if table == "ingested" and version < 2:  # read for repositories unknown
-                        query = f"SELECT name, '?' AS scope, events, read_at FROM '{path}'"
+                    if table == "ingested" and version < 3:  # scope (< 2), digest unknown
+                        scope = "scope" if version == 2 else "'?' AS scope"
+                        query = (
+                            f"SELECT name, {scope}, events, read_at, '?' AS digest FROM '{path}'"
+                        )
                     upsert(self.con, table, query)
                     added[table] = self.con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0]
         except duckdb.Error as exc:

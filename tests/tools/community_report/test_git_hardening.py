@@ -246,7 +246,7 @@ def test_an_empty_email_joins_nobody_and_names_its_author(tmp_path, capsys):
     named by their name, never one "" person gathering them all."""
     pairs = {("Ana Ruiz", ""): 3, ("Ben", ""): 2, ("Ben", " "): 1, ("Cy Lee", "cy@x.example"): 1,
              ("Ana Ruiz", "ana@x.example"): 4}  # fmt: skip
-    who, merged = unify(pairs, {p: False for p in pairs})
+    who, _ = unify(pairs, {p: False for p in pairs})
     assert who[("Ben", "")] == who[("Ben", " ")] == "Ben"
     assert who[("Ana Ruiz", "")] == who[("Ana Ruiz", "ana@x.example")] == "ana@x.example"
     assert "" not in who.values() and len(set(who.values())) == 3

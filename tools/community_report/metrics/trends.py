@@ -27,6 +27,8 @@ window functions, ``INTERVAL`` literals); SQLGlot transpiles it for Spark.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 PERIODS = {"month": "1 MONTH", "quarter": "3 MONTH"}
 
 TRENDS_SQL = """
@@ -179,6 +181,7 @@ COLUMNS = (
     "pull_request_response_median_hours", "pull_request_response_p90_hours",
 )  # fmt: skip
 
+COMMIT_FIGURES = ("commits", "active", "new", "returning", "absence_factor")
 ITEM_COUNTS = ("issues_opened", "pull_requests_opened", "pull_requests_merged",
                "pull_requests_closed")  # fmt: skip
 
@@ -206,10 +209,24 @@ def trends_sql(by: str, inactive_days: int) -> str:
     return TRENDS_SQL.format(unit=by, length=PERIODS[by], inactive_days=int(inactive_days))
 
 
-def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engine: str) -> dict:
+def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engine: str,
+          commits_missing_from: datetime | None = None) -> dict:  # fmt: skip
     """The query's rows as the trends report: one series per scope ("*" = the whole set),
-    with the acceptance ratio and roundings applied. Pure: no I/O."""
+    with the acceptance ratio and roundings applied. Pure: no I/O.
+
+    ``commits_missing_from``: the first GH Archive hour whose pushes list no commits. From
+    that period on, a GitHub scope with no commit has unknown commit figures (None, "—"),
+    never a zero, and a note says why and what to do."""
     series: dict[str, list[dict]] = {}
+    notes = list(notes)
+    if commits_missing_from is not None:
+        notes.append(
+            f"GH Archive's push events list no commits from {commits_missing_from:%Y-%m-%d %H}:00 "
+            "UTC on (GitHub's format since October 2025): commit figures of GitHub sources "
+            "from then are unknown (—) or partial. Read commits from git: give a clone's "
+            "path as a source."
+        )
+        missing_start = _floor(commits_missing_from, by)
     # Only GitHub sources (the API or GH Archive) have issues and pull requests: elsewhere
     # their figures are unknown (None, shown as "—"), never a zero.
     with_items = {s for s in sources if s.startswith("github:")}
@@ -223,6 +240,13 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
                 values[key] = int(value)
         if not (with_items if scope == "*" else with_items & {scope}):
             values.update(dict.fromkeys(ITEM_COUNTS))
+        if (
+            commits_missing_from is not None
+            and period >= missing_start
+            and values["commits"] == 0
+            and (scope.startswith("github:") or (scope == "*" and with_items))
+        ):
+            values.update(dict.fromkeys(COMMIT_FIGURES))
         closed = values["pull_requests_closed"]
         values["acceptance_ratio"] = (
             round(values["pull_requests_merged"] / closed, 4) if closed else None
@@ -236,6 +260,12 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
         "series": series,
         "notes": notes,
     }
+
+
+def _floor(moment: datetime, by: str):
+    """The first day of the period that holds ``moment``."""
+    month = moment.month if by == "month" else 3 * ((moment.month - 1) // 3) + 1
+    return moment.date().replace(month=month, day=1)
 
 
 def _label(period, by: str) -> str:

@@ -13,12 +13,25 @@ events of the repositories asked for become the store's records:
 
 Other known event types (stars, forks, releases…) are skipped; an unknown type, a truncated
 or non-JSON file stops the run with one line, and nothing of it is stored (one transaction).
-A file already read for these repositories (by name) is skipped, so re-running over a folder
-adds only new hours; asked for other repositories, it is read again for them.
+An event whose payload lacks what it must hold, or holds it with the wrong type (an issue
+``number`` of ``"seven"``), is skipped and counted, with a warning naming its file and line;
+the others are stored.
+
+Since October 2025 GitHub's PushEvent payloads list no commits (``push_id``, ``ref``,
+``head``, ``before`` only): such pushes are counted, the hour from which they start is kept
+in the store, and the trends say that commits are unknown from then (read them from git).
+
+A file already read for these repositories is skipped, so re-running over a folder adds only
+new hours; asked for other repositories, it is read again for them. Files are known by their
+content (size and SHA-256), not their name: a file replaced by another of the same name (a
+truncated or empty download fetched again) is read again, and the run says so.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from tools.community_report.sources.github import NUDGE_MARKER
@@ -82,6 +95,54 @@ def _covered(entry: str, stored: set[str]) -> bool:
     return "*" in stored or entry in stored or f"{entry.split('/')[0]}/*" in stored
 
 
+def digest(path: Path) -> str:
+    """What a file holds, as the store remembers it: its size and SHA-256."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except FileNotFoundError:
+        raise UserError(
+            f"--gharchive {path}: no such file; give GH Archive .json.gz files"
+        ) from None
+    return f"{path.stat().st_size}:{h.hexdigest()}"
+
+
+PUSHES_WITHOUT_COMMITS = "push_commits_missing_from"  # meta key: the first such hour
+
+# What each used event must hold, as (types, column, what a reader is told)
+REQUIRED = (
+    (("IssuesEvent", "IssueCommentEvent"), "payload.issue.number", "the issue number"),
+    (("PullRequestEvent", "PullRequestReviewEvent", "PullRequestReviewCommentEvent"),
+     "payload.pull_request.number", "the pull request number"),
+    (("IssueCommentEvent", "PullRequestReviewCommentEvent"), "payload.comment.id",
+     "the comment id"),
+    (("IssueCommentEvent", "PullRequestReviewCommentEvent"), "payload.comment.created_at",
+     "the comment time"),
+)  # fmt: skip
+
+
+def commits_missing_from(store: Store) -> datetime | None:
+    """The first hour whose PushEvents listed no commits (GitHub's format since 2025-10),
+    as ingested into this store; None when every push read listed its commits."""
+    row = store.con.execute(
+        "SELECT value FROM meta WHERE key = ?", [PUSHES_WITHOUT_COMMITS]
+    ).fetchone()
+    return datetime.fromisoformat(row[0]) if row else None
+
+
+def _line_of(path: Path, event_id: str | None) -> str:
+    """The line of an event in its file, found by its id (only on the warning path)."""
+    if event_id:
+        needle = f'"id":"{event_id}"'.encode()
+        with gzip.open(path, "rb") as f:
+            for n, line in enumerate(f, 1):
+                if needle in line.replace(b" ", b""):
+                    return f"line {n}"
+    return "a line"
+
+
 def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -> dict:
     """Read the files not yet ingested for these repositories; store their events for
     ``repos`` (OWNER/NAME) and ``orgs`` (every repository of the owner), or for every
@@ -93,35 +154,58 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
         if "'" in name:
             raise UserError(f"{name!r}: not a repository or organisation name")
     scope = scope_of(repos, orgs)
-    stored: dict[str, set[str]] = {}
-    for name, entries in store.con.execute("SELECT name, scope FROM ingested").fetchall():
-        stored.setdefault(name, set()).update(entries.split(","))
-    todo = [f for f in files if not all(_covered(e, stored.get(f.name, set())) for e in scope)]
-    for f in todo:
+    stored: dict[tuple[str, str], set[str]] = {}
+    names: set[str] = set()
+    for name, sha, entries in store.con.execute(
+        "SELECT name, digest, scope FROM ingested"
+    ).fetchall():
+        stored.setdefault((name, sha), set()).update(entries.split(","))
+        names.add(name)
+    for f in files:
         if not f.is_file():
             raise UserError(f"--gharchive {f}: no such file; give GH Archive .json.gz files")
-    out = {"files": len(todo), "skipped_files": len(files) - len(todo), "events": 0}
+    digests = {f: digest(f) for f in files}
+    todo = [
+        f
+        for f in files
+        if not all(_covered(e, stored.get((f.name, digests[f]), set())) for e in scope)
+    ]
+    out = {
+        "files": len(todo),
+        "skipped_files": len(files) - len(todo),
+        "events": 0,
+        # read again: a file of that name was read before, with other content
+        "changed_files": sorted(
+            f.name for f in todo if f.name in names and not stored.get((f.name, digests[f]))
+        ),
+        "malformed": 0,
+        "malformed_examples": [],
+        "pushes_without_commits": 0,
+    }
     if not todo:
         return out
     con = store.con
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE gha (file VARCHAR, type VARCHAR, name VARCHAR, "
-        f"actor VARCHAR, payload {_type(PAYLOAD)}, created_at TIMESTAMPTZ)"
+        "CREATE OR REPLACE TEMP TABLE gha (file VARCHAR, id VARCHAR, type VARCHAR, "
+        f"name VARCHAR, actor VARCHAR, payload {_type(PAYLOAD)}, created_at TIMESTAMPTZ)"
     )
     try:
         _read(con, todo, repos, orgs)
     except duckdb.Error:
-        # say which file: read them one by one (only on this failing path)
-        for f in todo:
-            try:
-                _read(con, [f], repos, orgs)
-            except duckdb.Error as exc:
-                detail = brief(exc)
-                raise UserError(
-                    f"--gharchive {f}: not a readable GH Archive file ({detail}); fetch it "
-                    "again (a truncated download is the usual cause); nothing was stored"
-                ) from None
-        raise
+        try:  # typed reading refuses a value of the wrong type: read leniently, then check
+            _read(con, todo, repos, orgs, lenient=True)
+        except duckdb.Error:
+            # say which file: read them one by one (only on this failing path)
+            for f in todo:
+                try:
+                    _read(con, [f], repos, orgs, lenient=True)
+                except duckdb.Error as exc:
+                    detail = brief(exc)
+                    raise UserError(
+                        f"--gharchive {f}: not a readable GH Archive file ({detail}); fetch "
+                        "it again (a truncated download is the usual cause); nothing was stored"
+                    ) from None
+            raise
     bad = con.execute(
         "SELECT file, type, count(*) FROM gha WHERE type IS NULL OR name IS NULL "
         "OR created_at IS NULL OR type NOT IN (SELECT unnest(?)) GROUP BY file, type LIMIT 1",
@@ -134,6 +218,12 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
             "repository or time; this reader knows GitHub's public event types up to 2026; "
             "nothing was stored"
         )
+    _drop_malformed(con, todo, out)
+    pushes = con.execute(
+        "SELECT count(*), min(created_at) FROM gha WHERE type = 'PushEvent' "
+        "AND payload IS NOT NULL AND payload.commits IS NULL"
+    ).fetchone()
+    out["pushes_without_commits"] = pushes[0]
     kept = dict(con.execute("SELECT file, count(*) FROM gha GROUP BY file").fetchall())
     out["events"] = sum(kept.values())
     con.execute(
@@ -148,9 +238,19 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
         _commits(con)
         con.execute("INSERT OR REPLACE INTO repositories SELECT DISTINCT repo, NULL, now() FROM ev")
         con.executemany(
-            "INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, now())",
-            [(f.name, ",".join(scope), kept.get(f.name, 0)) for f in todo],
+            "INSERT OR REPLACE INTO ingested (name, scope, events, read_at, digest) "
+            "VALUES (?, ?, ?, now(), ?)",
+            [(f.name, ",".join(scope), kept.get(f.name, 0), digests[f]) for f in todo],
         )
+        if pushes[0]:
+            first = pushes[1].isoformat()
+            known = con.execute(
+                "SELECT value FROM meta WHERE key = ?", [PUSHES_WITHOUT_COMMITS]
+            ).fetchone()
+            if known is None or first < known[0]:
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", [PUSHES_WITHOUT_COMMITS, first]
+                )
         after = store.counts()
     out.update({k: after[k] - before[k] for k in after})
     con.execute("DROP VIEW ev")
@@ -158,11 +258,35 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
     return out
 
 
+def _drop_malformed(con, files: list[Path], out: dict) -> None:
+    """Kept events that lack what they must hold, or hold it with the wrong type (read
+    leniently, a wrong type is NULL): counted, three of them named by file and line, and
+    dropped so that the others are stored."""
+    cases = " ".join(
+        f"WHEN type IN ({', '.join(repr(t) for t in types)}) AND {column} IS NULL THEN {what!r}"
+        for types, column, what in REQUIRED
+    )
+    rows = con.execute(
+        f"SELECT file, id, type, CASE {cases} END AS what FROM gha "
+        "WHERE payload IS NOT NULL AND what IS NOT NULL ORDER BY file, id"
+    ).fetchall()
+    if not rows:
+        return
+    by_name = {f.name: f for f in files}
+    out["malformed"] = len(rows)
+    out["malformed_examples"] = [
+        f"{by_name[file]} {_line_of(by_name[file], event_id)}: {kind} {event_id}: {what} is "
+        "missing or not of its type"
+        for file, event_id, kind, what in rows[:3]
+    ]
+    con.execute(f"DELETE FROM gha WHERE payload IS NOT NULL AND (CASE {cases} END) IS NOT NULL")
+
+
 def _bot(user: str) -> str:
     return f"({user}.type = 'Bot' OR ends_with({user}.login, '[bot]'))"
 
 
-def _read(con, files: list[Path], repos: list[str], orgs: list[str]) -> None:
+def _read(con, files: list[Path], repos: list[str], orgs: list[str], lenient: bool = False) -> None:
     """All the files in one scan (DuckDB parallelises it), into the temporary table ``gha``:
     the events the store keeps, with their payloads converted, and any event whose type is
     unknown or that lacks its type, repository or time (to be refused). The others are parsed
@@ -171,7 +295,8 @@ def _read(con, files: list[Path], repos: list[str], orgs: list[str]) -> None:
     Read for some repositories, a payload stays JSON text until its event is known to be
     kept (most are not: converting only those is the saving); read for every repository,
     payloads are converted as they are parsed (most are kept: parsing them twice would cost
-    more)."""
+    more). ``lenient`` converts every payload from JSON text, where a value of the wrong
+    type becomes NULL instead of stopping the scan."""
     import json
 
     con.execute("DELETE FROM gha")
@@ -180,16 +305,17 @@ def _read(con, files: list[Path], repos: list[str], orgs: list[str]) -> None:
     known = ", ".join(repr(t) for t in sorted(USED | SKIPPED))
     keep = f"type IN ({used}) AND {_repo_filter(repos, orgs)}"
     odd = f"type IS NULL OR type NOT IN ({known}) OR repo.name IS NULL OR created_at IS NULL"
-    if repos or orgs:
+    if repos or orgs or lenient:
         payload, typed = f"json_transform(payload, '{json.dumps(PAYLOAD)}')", "JSON"
     else:
         payload, typed = "payload", _type(PAYLOAD)
     columns = (
-        "{type: 'VARCHAR', actor: 'STRUCT(login VARCHAR)', repo: 'STRUCT(name VARCHAR)', "
+        "{id: 'VARCHAR', type: 'VARCHAR', actor: 'STRUCT(login VARCHAR)', "
+        "repo: 'STRUCT(name VARCHAR)', "
         f"payload: '{typed}', created_at: 'TIMESTAMPTZ'}}"
     )
     con.execute(
-        "INSERT INTO gha SELECT parse_filename(filename), type, repo.name, actor.login, "
+        "INSERT INTO gha SELECT parse_filename(filename), id, type, repo.name, actor.login, "
         f"CASE WHEN {keep} THEN {payload} END, created_at "
         f"FROM read_json([{listed}], format = 'newline_delimited', columns = {columns}, "
         f"compression = 'auto_detect', filename = true) WHERE ({keep}) OR {odd}"
