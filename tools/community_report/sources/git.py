@@ -8,6 +8,7 @@ slow; the report needs file statistics only for the windows it shows.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -216,15 +217,41 @@ def read_commits(
     return activity
 
 
+def mailmap_digest(root: Path) -> str:
+    """What git's author mapping is made of here — the working tree's ``.mailmap`` (a bare
+    repository's ``HEAD:.mailmap``) and the ``mailmap.file`` / ``mailmap.blob`` settings,
+    with what they name — as a short digest: the store's rows were mapped with it."""
+    h = hashlib.sha256()
+    local = root / ".mailmap"
+    if local.is_file():
+        h.update(b"file\0" + local.read_bytes())
+    else:
+        blob = subprocess.run(["git", "-C", str(root), "rev-parse", "-q", "--verify",
+                               "HEAD:.mailmap"], capture_output=True, text=True).stdout  # fmt: skip
+        h.update(b"blob\0" + blob.strip().encode())
+    config = subprocess.run(["git", "-C", str(root), "config", "--get-regexp", r"^mailmap\."],
+                            capture_output=True, text=True).stdout  # fmt: skip
+    h.update(b"\0config\0" + config.encode())
+    for line in config.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "mailmap.file" and Path(value).expanduser().is_file():
+            h.update(Path(value).expanduser().read_bytes())
+    return h.hexdigest()[:16]
+
+
 def sync(root: Path, store, repo: str) -> list[tuple]:
-    """Add to the store the commits after its stored head (all of them the first time, or
-    when the history was rewritten), then return the repository's rows from the store."""
-    tip, stored = head(root), store.head(repo)
-    if stored != tip:
-        if stored is not None and is_ancestor(root, stored):
-            store.add_commits(repo, raw_log(root, after=stored), tip)
+    """Add to the store the commits after its stored head (all of them the first time, when
+    the history was rewritten, or when the author mapping changed: rows are stored mapped
+    by ``.mailmap``, so a store run always gives a direct run's figures), then return the
+    repository's rows from the store."""
+    state = f"{head(root)} mailmap:{mailmap_digest(root)}"
+    stored = store.head(repo)
+    if stored != state:
+        tip, _, mapping = (stored or "").partition(" mailmap:")
+        if mapping and mapping == state.partition(" mailmap:")[2] and is_ancestor(root, tip):
+            store.add_commits(repo, raw_log(root, after=tip), state)
         else:
-            store.add_commits(repo, raw_log(root), tip, replace=True)
+            store.add_commits(repo, raw_log(root), state, replace=True)
     return store.raw_commits(repo)
 
 
