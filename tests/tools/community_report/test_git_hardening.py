@@ -261,8 +261,9 @@ def test_a_store_run_follows_a_mailmap_edit_as_a_direct_run_does(tmp_path, capsy
     """Commits are stored mapped by .mailmap: after an edit that joins two identities, the
     store run must give the direct run's figures (git/git lost 2 merged identities)."""
     repo = Repo(tmp_path / "r")
-    for k, (name, email) in enumerate([("Ana Ruiz", "ana@old.example"), ("Ana R", "ana@new.example"),
-                                       ("Ben Ode", "ben@x.example")]):  # fmt: skip
+    people = [("Ana Ruiz", "ana@old.example"), ("Ana R", "ana@new.example"),
+              ("Ben Ode", "ben@x.example")]  # fmt: skip
+    for k, (name, email) in enumerate(people):
         repo.commit(name, email, D(2026, 4, 2 + k, 0), {f"f{k}.txt": "x\n"})
     store = tmp_path / "store.duckdb"
 
@@ -271,7 +272,9 @@ def test_a_store_run_follows_a_mailmap_edit_as_a_direct_run_does(tmp_path, capsy
         return report["contributors"]["active"]
 
     assert active("--store", str(store)) == active("--no-store") == 3
-    (repo.root / ".mailmap").write_text("Ana Ruiz <ana@new.example> Ana R <ana@new.example>\n"
-                                        "Ana Ruiz <ana@new.example> <ana@old.example>\n")  # fmt: skip
+    (repo.root / ".mailmap").write_text(
+        "Ana Ruiz <ana@new.example> Ana R <ana@new.example>\n"
+        "Ana Ruiz <ana@new.example> <ana@old.example>\n"
+    )
     assert active("--no-store") == 2
     assert active("--store", str(store)) == 2  # re-read: the mapping changed
