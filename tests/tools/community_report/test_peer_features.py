@@ -130,3 +130,24 @@ def test_blame_through_path_filters_gives_plain_blames_figures(tmp_path, monkeyp
     assert filtered == blame()
     assert ("src/moved.py", "ben@corp.example", 1) in filtered  # through the merge and rename
     assert ("src/moved.py", "ana@corp.example", 29) in filtered
+
+
+def test_a_crowd_of_trailers_credits_nobody_and_trailer_only_people_are_shown(tmp_path, capsys):
+    """One commit naming 300 co-authors made 301 active and new contributors: such a commit
+    now credits none of them, says so, and the trends agree; a real pair's co-author is
+    still credited, a person once per commit, and listed apart."""
+    repo = _repo(tmp_path)
+    crowd = "".join(f"Co-authored-by: Fan {k} <fan{k}@spam.example>\n" for k in range(300))
+    repo.commit("Ben Li", "ben@corp.example", D(2026, 4, 20), {"x.txt": "x\n"},
+                message="Typo\n\n" + crowd + crowd)  # fmt: skip
+    report = _json(capsys, str(repo.root), *WINDOW)
+    c = report["contributors"]
+    assert c["active"] == 3 and c["new"] == 2  # as before the crowd: Ana, Ben, Dee
+    assert [p["who"] for p in c["credited_only"]] == ["dee@corp.example"]
+    assert any("more than 10 Co-authored-by trailers (at most 300)" in n for n in report["notes"])
+    text = main([str(repo.root), *WINDOW, "--format", "text"]) == 0 and capsys.readouterr().out
+    assert "Credited only by Co-authored-by trailers" in text and "Dee Park" in text
+    store = ["--store", str(tmp_path / "s.duckdb")]
+    trends = _json(capsys, str(repo.root), *store, "--by", "month", "--format", "json")
+    april = {p["period"]: p for p in trends["series"]["all"]}["2026-04"]
+    assert april["active"] == 3 and april["new"] == 2

@@ -12,13 +12,16 @@ from tools.community_report.records import Activity, Commit
 from tools.policy import Policy
 
 
-def contributions(activity: Activity) -> list[tuple[str, datetime]]:
+def contributions(activity: Activity, trailers: bool = True) -> list[tuple[str, datetime]]:
     """Every human contribution as (identity, when): non-merge commits (their authors, and the
-    people their Co-authored-by trailers credit), and on GitHub also
-    issues and pull requests opened, comments and reviews. Bots are left out."""
+    people their Co-authored-by trailers credit, once a commit; ``trailers=False`` leaves
+    those out), and on GitHub also issues and pull requests opened, comments and reviews.
+    Bots are left out."""
     out = [(c.author, c.authored_at) for c in activity.commits if not c.is_merge and not c.is_bot]
-    # a Co-authored-by trailer credits its person with the commit too (never a bot)
-    out += [(who, c.authored_at) for c in activity.commits if not c.is_merge for who in c.coauthors]
+    if trailers:  # a Co-authored-by trailer credits its person with the commit too (never a bot)
+        out += [
+            (who, c.authored_at) for c in activity.commits if not c.is_merge for who in c.coauthors
+        ]
     out += [(i.author, i.created_at) for i in activity.issues if not i.author_is_bot]
     out += [(c.author, c.created_at) for c in activity.comments if not c.author_is_bot]
     out += [(r.author, r.submitted_at) for r in activity.reviews if not r.author_is_bot]

@@ -71,6 +71,9 @@ def build(
     prev_commits = con.window_commits(activity.commits, prev)
     prev_spans = con.first_and_last(events, prev.until)
 
+    # people the window knows only from Co-authored-by trailers: counted, and shown apart
+    own = {w for w, t in con.contributions(activity, trailers=False) if t in window}
+    credited_only = sorted({w for w, _ in in_window} - own)
     cur = People.of(in_window, window, spans, inactive_days, policy, commits)
     old = People.of(in_prev, prev, prev_spans, inactive_days, policy, prev_commits)
     back = con.returning(events, window, inactive_days, set(cur.new))
@@ -136,6 +139,7 @@ def build(
                 for w, n in cur.counts.most_common(10)
             ],
             "new_contributors": [person(w) for w in cur.new],
+            "credited_only": [person(w) for w in credited_only],
             "returning_contributors": [person(w) for w in back],
             "organisations": [
                 {"name": org, "commits": n, "share": round(n / total_orgs, 4)}

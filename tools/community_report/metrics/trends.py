@@ -38,9 +38,14 @@ human_commits AS (
     FROM r_commits c JOIN identities i ON c.name = i.name AND c.email = i.email
     WHERE NOT c.is_merge AND NOT i.is_bot
 ),
+plausible AS (  -- at most MAX_COAUTHORS people in a commit's trailers (sources.git)
+    SELECT repo, sha FROM r_coauthors GROUP BY repo, sha
+    HAVING count(DISTINCT lower(email)) <= {max_coauthors}
+),
 credited AS (  -- people a Co-authored-by trailer credits: a contribution at the commit's time
     SELECT c.repo, i.who, c.authored_at AS ts
     FROM r_coauthors a
+    JOIN plausible p ON p.repo = a.repo AND p.sha = a.sha
     JOIN r_commits c ON c.repo = a.repo AND c.sha = a.sha
     JOIN identities i ON a.name = i.name AND a.email = i.email
     WHERE NOT c.is_merge AND NOT i.is_bot
@@ -206,7 +211,10 @@ SERIES = (
 def trends_sql(by: str, inactive_days: int) -> str:
     if by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    return TRENDS_SQL.format(unit=by, length=PERIODS[by], inactive_days=int(inactive_days))
+    from tools.community_report.sources.git import MAX_COAUTHORS
+
+    return TRENDS_SQL.format(unit=by, length=PERIODS[by], inactive_days=int(inactive_days),
+                             max_coauthors=MAX_COAUTHORS)  # fmt: skip
 
 
 def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engine: str,

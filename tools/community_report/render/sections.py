@@ -125,6 +125,14 @@ def sections(report: dict) -> list[Section]:
                 [[f"{p['name']} ({p['who']})"] for p in c["new_contributors"]],
             )
         )
+    if c.get("credited_only"):
+        out.append(
+            Section(
+                "Credited only by Co-authored-by trailers",
+                ["contributor"],
+                [[f"{p['name']} ({p['who']})"] for p in c["credited_only"]],
+            )
+        )
     out.append(
         Section(
             "Ownership",

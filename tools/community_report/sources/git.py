@@ -255,6 +255,11 @@ def sync(root: Path, store, repo: str) -> list[tuple]:
     return store.raw_commits(repo)
 
 
+# More Co-authored-by trailers than this on one commit is no pairing session: a mistake, or
+# an attempt to be counted. Such a commit credits none of them (the report says so).
+MAX_COAUTHORS = 10
+
+
 def co_authors(field: str) -> list[tuple[str, str]]:
     """(name, email) of each well-formed ``Co-authored-by`` value of a commit."""
     out = []
@@ -269,6 +274,18 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
     """Commit records from git log rows: identities joined over the whole history, authors
     and co-authors alike."""
     credited = [co_authors(row[5]) if row[5] else () for row in raw]  # most rows have none
+
+    def people(trailers) -> int:
+        return len({email.lower() for _, email in trailers})
+
+    crowded = [c for c in credited if people(c) > MAX_COAUTHORS]
+    if crowded:
+        activity.notes.append(
+            f"{len(crowded)} commit{'s' if len(crowded) != 1 else ''} carr"
+            f"{'y' if len(crowded) != 1 else 'ies'} more than {MAX_COAUTHORS} Co-authored-by "
+            f"trailers (at most {max(map(people, crowded))}): their trailers credit nobody."
+        )
+        credited = [() if people(c) > MAX_COAUTHORS else c for c in credited]
     pairs = Counter(map(itemgetter(2, 3), raw))  # (name, email)
     pairs.update(pair for pairs_of in credited for pair in pairs_of)
     bots = {}
