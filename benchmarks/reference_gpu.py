@@ -31,11 +31,10 @@ from pathlib import Path
 
 import torch
 
-from reference_model import bench, data, dist
+from reference_model import UserError, bench, data, dist
 from reference_model import model as models
 from reference_model import train as training
-from reference_model.__main__ import positive
-from tools.errors import Parser, UserError, cli_entry
+from reference_model.__main__ import Parser, cli_entry, positive
 
 FORMAT = "reference-model-gpu-bench/1"
 

@@ -3,13 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import sys
 from pathlib import Path
 
-from reference_model import data, dist, optim
+from reference_model import UserError, data, dist, optim
 from reference_model import train as training
-from tools.errors import Parser, UserError, cli_entry
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line (what is wrong; see --help), like every other."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {' '.join(message.split())}; see {self.prog} --help\n")
+
+
+def cli_entry(func):
+    """Run a command: bad input (UserError) or a file that cannot be read or written is one
+    line on stderr and exit 2; Ctrl-C exits 130."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs) -> int:
+        try:
+            return func(*args, **kwargs) or 0
+        except UserError as exc:
+            print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+        return 2
+
+    return wrapper
 
 
 def _number(kind, text: str):
@@ -341,9 +369,8 @@ def cmd_bench(args) -> int:
     if args.json:
         training.write_metrics(args.json, figures)
     if args.plot:
-        from tools.files import write_text
-
-        write_text(args.plot, bench.plot_svg(figures))
+        svg = bench.plot_svg(figures).encode()
+        training.write_atomic(args.plot, lambda f: f.write(svg))
         print(f"plot written to {args.plot}")
     return 0
 

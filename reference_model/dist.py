@@ -9,7 +9,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from tools.errors import UserError
+from reference_model import UserError
 
 DEVICES = ("auto", "cpu", "cuda", "mps", "xpu")
 

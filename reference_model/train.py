@@ -18,17 +18,21 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import BinaryIO
 
 import torch
 import torch.nn.functional as F
-from tqdm import tqdm
 
-from reference_model import data, dist, optim
+from reference_model import UserError, data, dist, optim
 from reference_model import model as models
-from tools.errors import UserError
-from tools.files import write_text_atomic
+
+try:  # a progress bar where tqdm is installed; a copy of this folder runs without it
+    from tqdm import tqdm
+except ImportError:  # pragma: no cover - exercised by the standalone-copy test
+    tqdm = None
 
 
 @dataclass(frozen=True)
@@ -220,15 +224,31 @@ def digest(state: dict) -> str:
     return h.hexdigest()
 
 
-def save_checkpoint(path: Path, state: dict) -> None:
-    """Write atomically: a temporary file beside the target, flushed, then renamed over it.
-    The state carries its own SHA-256, so a damaged file is refused, never loaded."""
+class _NoBar:
+    """tqdm's interface, showing nothing (tqdm not installed)."""
+
+    def __init__(self, **_):
+        pass
+
+    def update(self, *_):
+        pass
+
+    def set_postfix(self, *_, **__):
+        pass
+
+    def close(self):
+        pass
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write through ``write`` into a temporary file beside ``path``, flushed, then renamed
+    over it: a reader sees the old file or the new one, never half of one."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {**state, "sha256": digest(state)}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            torch.save(state, f)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -236,6 +256,13 @@ def save_checkpoint(path: Path, state: dict) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def save_checkpoint(path: Path, state: dict) -> None:
+    """Written atomically; the state carries its own SHA-256, so a damaged file is refused,
+    never loaded."""
+    state = {**state, "sha256": digest(state)}
+    write_atomic(path, lambda f: torch.save(state, f))
 
 
 def checkpoint_path(path: Path | str) -> Path:
@@ -429,7 +456,7 @@ def train(
         dist.synchronize(device)
         t0 = time.perf_counter()
         order = data.epoch_order(n, cfg.seed, epoch, device)
-        bar = tqdm(
+        bar = (tqdm or _NoBar)(
             total=steps_per_epoch,
             desc=f"epoch {epoch + 1}/{cfg.epochs}",
             disable=not (show_bar and ctx.is_main),
@@ -596,4 +623,5 @@ def save_model(path: Path, net: torch.nn.Module) -> None:
 
 
 def write_metrics(path: Path, metrics: dict) -> None:
-    write_text_atomic(path, json.dumps(_finite(metrics), indent=2, allow_nan=False) + "\n")
+    text = json.dumps(_finite(metrics), indent=2, allow_nan=False) + "\n"
+    write_atomic(Path(path), lambda f: f.write(text.encode()))

@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from reference_model import data
+from reference_model import UserError, data
 from tests.reference_model.idx import images_bytes, labels_bytes, synthetic, write_mnist
-from tools.errors import UserError
 
 
 @pytest.mark.parametrize("gz", [False, True])
