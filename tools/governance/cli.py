@@ -235,17 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "rename":
         root = args.root or identity.find_root()
-        new, derived = rename_mod.rename(
-            root,
-            name=args.name,
-            repository=args.repository,
-            package=args.package,
-            docs_url=args.docs_url,
-            description=args.description,
-            copyright=args.copyright,
-            conduct_contact=args.conduct_contact,
-            security_contact=args.security_contact,
-        )
+        new, derived = rename_mod.rename(root, **rename_mod.from_args(args))
         print(f"renamed to {new.name} ({new.repository}); docs at {new.docs_url}")
         for key in derived:
             print(f"  {key} = {getattr(new, key)!r} (derived: identity.toml kept the old value)")

@@ -365,6 +365,15 @@ def rename(
     return new, derived
 
 
+OPTIONS = ("name", "repository", "package", "docs_url", "description", "copyright",
+           "conduct_contact", "security_contact", "version")  # fmt: skip
+
+
+def from_args(args) -> dict:
+    """rename()'s keyword arguments from parsed flags (an empty answer counts as none)."""
+    return {key: getattr(args, key, None) or None for key in OPTIONS}
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m tools.governance.rename``: the rename alone, with the standard library only
     (copier runs it as a task, in whatever Python copier itself runs in)."""
@@ -376,23 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         p = argparse.ArgumentParser(prog="python -m tools.governance.rename")
         p.add_argument("--root", type=Path, default=Path.cwd())
-        for flag in ("name", "repository", "package", "docs-url", "description", "copyright",
-                     "conduct-contact", "security-contact", "version"):  # fmt: skip
-            p.add_argument(f"--{flag}")
+        for key in OPTIONS:
+            p.add_argument(f"--{key.replace('_', '-')}")
         p.add_argument("--quiet", action="store_true", help="print nothing on success")
         args = p.parse_args(argv)
-        new, _ = rename(
-            args.root,
-            name=args.name,
-            repository=args.repository,
-            package=args.package,
-            docs_url=args.docs_url,
-            description=args.description,
-            copyright=args.copyright,
-            conduct_contact=args.conduct_contact or None,
-            security_contact=args.security_contact or None,
-            version=args.version,
-        )
+        new, _ = rename(args.root, **from_args(args))
         if not args.quiet:
             print(f"renamed to {new.name} ({new.repository})")
         try:  # the generated files that name the contacts; needs PyYAML and pydantic
