@@ -181,19 +181,19 @@ _DAYS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "
 _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last",
         -2: "second to last"}  # fmt: skip
 _UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+_ADVERBS = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
 
 
 def describe_rrule(rule: str) -> str:
     """An iCalendar RRULE in words: ``FREQ=MONTHLY;BYDAY=1TU;COUNT=12`` → "monthly on the
     first Tuesday, 12 times". A rule with parts this does not word is shown as written."""
     parts = dict(p.split("=", 1) for p in rule.strip().upper().split(";") if "=" in p)
+    parts.pop("WKST", None)  # the week's first day changes no date these rules give
     unit = _UNITS.get(parts.pop("FREQ", ""))
-    words: list[str] = []
-    interval = int(parts.pop("INTERVAL", "1") or 1)
     if unit is None:
         return rule
-    words.append(f"every {interval} {unit}s" if interval > 1 else f"{unit}ly".replace("dayly",
-                 "daily"))  # fmt: skip
+    interval = int(parts.pop("INTERVAL", "1") or 1)
+    head = f"every {interval} {unit}s" if interval > 1 else _ADVERBS[unit]
     days = []
     for day in filter(None, parts.pop("BYDAY", "").split(",")):
         m = re.fullmatch(r"([+-]?\d+)?([A-Z]{2})", day)
@@ -202,7 +202,8 @@ def describe_rrule(rule: str) -> str:
         nth = f"the {_NTH[int(m.group(1))]} " if m.group(1) else ""
         days.append(nth + _DAYS[m.group(2)])
     if days:
-        words.append("on " + " and ".join(days))
+        head += " on " + " and ".join(days)
+    words = [head]
     if "BYMONTHDAY" in parts:
         words.append(f"on day {parts.pop('BYMONTHDAY')} of the month")
     if "COUNT" in parts:
@@ -210,9 +211,7 @@ def describe_rrule(rule: str) -> str:
     if "UNTIL" in parts:
         until = parts.pop("UNTIL")[:8]
         words.append(f"until {until[:4]}-{until[4:6]}-{until[6:8]}")
-    parts.pop("WKST", None)
-    return rule if parts else ", ".join([f"{words[0]} {words[1]}" if days else words[0],
-                                        *words[2 if days else 1 :]])  # fmt: skip
+    return rule if parts else ", ".join(words)
 
 
 def _where(event: Event) -> str:

@@ -32,7 +32,7 @@ def exists(local: datetime, zone: ZoneInfo) -> bool:
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-_HTML_TAG = re.compile(r"<[A-Za-z!/?][^>]{0,20}")  # "a < b" is no tag
+_HTML_TAG = re.compile(r"<[A-Za-z!/?][^<>]*>")  # a whole tag: "a<b" or "a < b" is none
 _CODE_LINK = re.compile(r"\]\(\s*(javascript|vbscript|data)\s*:|(javascript|vbscript)\s*:",
                         re.IGNORECASE)  # fmt: skip
 
@@ -80,7 +80,7 @@ class Event(Strict):
         tag = _HTML_TAG.search(value)
         if tag:
             raise ValueError(
-                f"holds raw HTML ({tag.group()!r}…); write plain text or Markdown, which the "
+                f"holds raw HTML ({tag.group()[:30]!r}); write plain text or Markdown, which the "
                 "site escapes"
             )
         if _CODE_LINK.search(value):
