@@ -68,9 +68,11 @@ def test_raw_html_and_code_links_in_events_are_refused(tmp_path, fields, message
 
 
 def test_ordinary_words_pass_and_pages_escape_what_they_show(tmp_path):
-    events = _events(tmp_path, title="R&D day: bring your data: laptops", description="x<3 and a < b > c")
-    page = event_page(events.events[0])
-    assert "# R&amp;D day: bring your data: laptops" in page and "x&lt;3 and a &lt; b &gt; c" in page
+    title, text = "R&D day: bring your data: laptops", "x<3 and a < b > c"
+    page = event_page(_events(tmp_path, title=title, description=text).events[0])
+    assert "# R&amp;D day: bring your data: laptops" in page
+    assert "x&lt;3 and a &lt; b &gt; c" in page
+    events = _events(tmp_path, title=title)
     from datetime import UTC, datetime
 
     assert "R&amp;D day" in events_index(events, datetime(2026, 1, 1, tzinfo=UTC))
