@@ -88,3 +88,22 @@ def test_dependabot_pull_requests_are_not_asked_to_sign_off():
         assert not [f for f in review(facts, policy, []).findings if f.rule == "dco"]
     human = _facts("ana", "Ana Ruiz", "ana@example.org")
     assert [f for f in review(human, policy, []).findings if f.rule == "dco"]
+
+
+def test_the_projects_own_ruff_excludes_hold(tmp_path, monkeypatch, capsys):
+    """pip's vendored code is excluded in pip's ruff config; named on ruff's command line it
+    was reviewed anyway (107 of 108 findings). The project's excludes must hold."""
+    repo = Repo(tmp_path / "r")
+    repo.commit("Ana Ruiz", "ana@example.org", D,
+                {"pyproject.toml": '[tool.ruff]\nextend-exclude = ["src/pkg/_vendor"]\n'},
+                message="base\n\nSigned-off-by: Ana Ruiz <ana@example.org>")  # fmt: skip
+    repo.git("branch", "base")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("Ana Ruiz", "ana@example.org", D,
+                {"src/pkg/_vendor/lib.py": "import os\n", "src/pkg/core.py": "import sys\n"},
+                message="x\n\nSigned-off-by: Ana Ruiz <ana@example.org>")  # fmt: skip
+    monkeypatch.chdir(repo.root)
+    main(["local", "--base", "base", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    ruffed = {f["path"] for f in data["findings"] if f["rule"] == "ruff"}
+    assert ruffed == {"src/pkg/core.py"}

@@ -67,7 +67,10 @@ def diagnostics(root: Path, files: list[ChangedFile]) -> list[RuffDiagnostic]:
     try:
         proc = subprocess.run(
             # "--": a file named like an option ("--output-file=x.py") stays a file name
-            [*_ruff(), "check", "--output-format=json", "--exit-zero", "--no-cache", "--", *paths],
+            # --force-exclude: the project's own excludes hold for files named on the command
+            # line too (ruff drops them otherwise: pip's src/pip/_vendor/ was reviewed)
+            [*_ruff(), "check", "--output-format=json", "--exit-zero", "--no-cache",
+             "--force-exclude", "--", *paths],  # fmt: skip
             cwd=root,
             capture_output=True,
             text=True,
