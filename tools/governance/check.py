@@ -113,7 +113,7 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
         )
     for name, area in policy.areas.items():
         where = f"{policy_file}: areas.{name}"
-        if not eligible_owners(policy, name):
+        if not eligible_owners(policy, name) and not area.teams:  # a team owns it: enough
             problems.append(
                 Problem(
                     where,

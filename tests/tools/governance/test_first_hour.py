@@ -179,3 +179,18 @@ def test_without_a_gpu_make_installs_torchs_cpu_build(tmp_path):
     plan = _make_n(".venv/.dev", path=str(fake))
     install = next(line for line in plan.splitlines() if "torch==" in line and "pip" in line)
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in install
+
+
+def test_an_area_owned_by_a_team_alone_passes(tmp_path):
+    """`* @org/core`, the commonest CODEOWNERS line: a team is an owner."""
+    root = _root(tmp_path, POLICY.replace(
+        "  core: {description: Core, paths: [src/**]}",
+        "  core: {description: Core, paths: [src/**]}\n"
+        "  all: {description: Everything else, paths: ['**'], teams: [acme/core]}"))  # fmt: skip
+    from tools.governance.check import sync
+
+    policy = load_policy(root)
+    sync(policy, root)
+    assert [str(p) for p in check(policy, root) if not p.warning] == []
+    assert "/** @acme/core" in (root / ".github" / "CODEOWNERS").read_text()
+    assert policy.active("maintainer")  # staffed: an area without owners would be a failure
