@@ -45,9 +45,15 @@ def _minimal_checkout(tmp_path):
     return tmp_path
 
 
+def _another(old: identity.Identity) -> tuple[str, str]:
+    """A name and a repository that differ from ``old``'s, whatever a fork is called."""
+    name = "Zephyr Two" if old.name != "Zephyr Two" else "Zephyr Three"
+    repository = f"{name.split()[0].lower()}-{name.split()[1].lower()}/kit"
+    return name, repository
+
+
 def _edit_name_and_repository(root, name: str, repository: str) -> None:
-    """identity.toml with only these two edited, as a maintainer would by hand (the names
-    are ones no fork of this template is likely to carry already)."""
+    """identity.toml with only these two edited, as a maintainer would by hand."""
     assert identity.load(root).name != name
     text = (root / "identity.toml").read_text()
     text = re.sub(r"^name = .*$", f'name = "{name}"', text, flags=re.MULTILINE)
@@ -159,13 +165,15 @@ def test_editing_only_name_and_repository_derives_the_rest(tmp_path, capsys):
     copyright left at the old project's are derived, and nothing of the old one is left."""
     root = _minimal_checkout(tmp_path)
     old = rename.current_identity(root)
-    _edit_name_and_repository(root, "Zephyr Two", "zephyr-two/kit")
+    name, repository = _another(old)
+    _edit_name_and_repository(root, name, repository)
     assert main(["--root", str(root), "rename"]) == 0
     out = capsys.readouterr().out
-    assert "package = 'zephyr-two' (derived" in out and "docs_url" in out
+    slug = repository.split("/")[0]
+    assert f"package = '{slug}' (derived" in out and "docs_url" in out
     new = identity.load(root)
-    assert new.package == "zephyr-two" and new.docs_url == "https://zephyr-two.github.io/kit/"
-    assert new.copyright == "The Zephyr Two authors"
+    assert new.package == slug and new.docs_url == f"https://{slug}.github.io/kit/"
+    assert new.copyright == f"The {name} authors"
     files = _identity_files(root)
     for left in (old.package, old.docs_url, old.copyright, old.repository):
         assert left not in files, left
@@ -247,7 +255,7 @@ def test_editing_identity_by_hand_then_rename_leaves_nothing_of_the_old_project(
     fork = _copy_checkout(tmp_path / "fork")
     subprocess.run(["git", "init", "-q"], cwd=fork, check=True)
     old = identity.load(fork)
-    _edit_name_and_repository(fork, "Zephyr Two", "zephyr-two/kit")
+    _edit_name_and_repository(fork, *_another(old))
     assert main(["--root", str(fork), "rename"]) == 0
     assert _leftovers(fork, old) == []
 
@@ -269,9 +277,10 @@ def test_the_forkers_first_hour(tmp_path):
         return proc.stdout
 
     old = identity.load(fork)
-    name = f"{old.name} Pro"
+    name = f"{old.name} Pro"  # a new name that contains the old one
+    repository = f"{old.owner}-pro/{old.repository.split('/')[1]}-pro"  # never the old one
     governance = (sys.executable, "-m", "tools.governance")
-    run(*governance, "rename", "--name", name, "--repository", "acme/pro-kit",
+    run(*governance, "rename", "--name", name, "--repository", repository,
         "--description", "Widgets, fast.", "--conduct-contact", "conduct@acme.test",
         "--security-contact", "security@acme.test")  # fmt: skip
     run(*governance, "clear-examples")
@@ -288,7 +297,7 @@ def test_the_forkers_first_hour(tmp_path):
     assert " passed" in out and " failed" not in out
     run(sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site"))
     home = (tmp_path / "site" / "index.html").read_text()
-    assert name in home and "acme/pro-kit" in home and "Widgets, fast." in home
+    assert name in home and repository in home and "Widgets, fast." in home
     assert old.repository not in home
 
 
@@ -319,8 +328,10 @@ def test_make_rename_leaves_one_distribution_installed(tmp_path):
     assert installed() == {old.replace("-", "_")}
     # pip offline, building with this environment's setuptools (pip reads "0" here as "off")
     env = dict(os.environ, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0")
-    proc = subprocess.run(["make", "rename", "NAME=Zephyr Two", "REPO=zephyr/two"], cwd=fork,
+    name, repository = _another(identity.load(fork))
+    proc = subprocess.run(["make", "rename", f"NAME={name}", f"REPO={repository}"], cwd=fork,
                           capture_output=True, text=True, env=env)  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert "reinstalled as zephyr-two" in proc.stdout
-    assert installed() == {"zephyr_two"}
+    slug = repository.split("/")[0]
+    assert f"reinstalled as {slug}" in proc.stdout
+    assert installed() == {slug.replace("-", "_")}
