@@ -69,8 +69,16 @@ def diagnostics(root: Path, files: list[ChangedFile]) -> list[RuffDiagnostic]:
             # "--": a file named like an option ("--output-file=x.py") stays a file name
             # --force-exclude: the project's own excludes hold for files named on the command
             # line too (ruff drops them otherwise: pip's src/pip/_vendor/ was reviewed)
-            [*_ruff(), "check", "--output-format=json", "--exit-zero", "--no-cache",
-             "--force-exclude", "--", *paths],  # fmt: skip
+            [
+                *_ruff(),
+                "check",
+                "--output-format=json",
+                "--exit-zero",
+                "--no-cache",
+                "--force-exclude",
+                "--",
+                *paths,
+            ],
             cwd=root,
             capture_output=True,
             text=True,
