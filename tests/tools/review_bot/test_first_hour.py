@@ -107,3 +107,12 @@ def test_the_projects_own_ruff_excludes_hold(tmp_path, monkeypatch, capsys):
     data = json.loads(capsys.readouterr().out)
     ruffed = {f["path"] for f in data["findings"] if f["rule"] == "ruff"}
     assert ruffed == {"src/pkg/core.py"}
+
+
+def test_control_sequences_from_the_diff_are_shown_not_obeyed(tmp_path, monkeypatch, capsys):
+    repo = _repo(tmp_path, {"notes.txt": "x\n"})
+    repo.commit("Eve\x1b]0;owned\x07", "eve@example.org", D, {"more.txt": "y\n"})
+    monkeypatch.chdir(repo.root)
+    main(["local", "--base", "base", "--no-ruff"])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Eve\\x1b]0;owned" in out

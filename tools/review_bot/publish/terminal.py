@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from tools.printable import printable
 from tools.review_bot.findings import Outcome
 
 MARK = {"notice": "·", "warning": "!", "failure": "✗"}
@@ -27,7 +28,7 @@ def text(outcome: Outcome) -> str:
         f"{len(outcome.findings)} findings: {counts['failure']} failures, "
         f"{counts['warning']} warnings, {counts['notice']} notices"
     )
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")  # paths and names come from the diff
 
 
 def as_json(outcome: Outcome) -> str:
