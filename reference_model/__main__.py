@@ -8,8 +8,8 @@ import math
 import sys
 from pathlib import Path
 
-from reference_model import UserError, data, dist, optim
-from reference_model import train as training
+from . import UserError, data, dist, optim
+from . import train as training
 
 
 class Parser(argparse.ArgumentParser):
@@ -353,7 +353,7 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from reference_model import bench
+    from . import bench
 
     figures = bench.run(
         args.data_dir,

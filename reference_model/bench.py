@@ -37,9 +37,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from reference_model import MEAN, STD, data, dist, optim
-from reference_model import model as models
-from reference_model import train as training
+from . import MEAN, STD, data, dist, optim
+from . import model as models
+from . import train as training
 
 
 def _quiet(*_args) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from reference_model import MEAN, STD, UserError
+from . import MEAN, STD, UserError
 
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 SPLITS = {"train": "train", "test": "t10k"}

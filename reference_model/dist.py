@@ -9,7 +9,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
-from reference_model import UserError
+from . import UserError
 
 DEVICES = ("auto", "cpu", "cuda", "mps", "xpu")
 

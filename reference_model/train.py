@@ -26,8 +26,8 @@ from typing import BinaryIO
 import torch
 import torch.nn.functional as F
 
-from reference_model import UserError, data, dist, optim
-from reference_model import model as models
+from . import UserError, data, dist, optim
+from . import model as models
 
 try:  # a progress bar where tqdm is installed; a copy of this folder runs without it
     from tqdm import tqdm

@@ -1,3 +1,3 @@
-from tools.community_report.cli import main
+from ..community_report.cli import main
 
 raise SystemExit(main())

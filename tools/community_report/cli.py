@@ -9,14 +9,14 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tools.community_report.engines import ENGINES
-from tools.community_report.metrics.report import SCHEMA_VERSION, build
-from tools.community_report.metrics.window import Window
-from tools.community_report.render import RENDERERS, SET_RENDERERS
-from tools.errors import Parser, UserError, brief, cli_entry
-from tools.files import write_text
-from tools.policy import load_policy
-from tools.policy.model import POLICY_FILE
+from ..community_report.engines import ENGINES
+from ..community_report.metrics.report import SCHEMA_VERSION, build
+from ..community_report.metrics.window import Window
+from ..community_report.render import RENDERERS, SET_RENDERERS
+from ..errors import Parser, UserError, brief, cli_entry
+from ..files import write_text
+from ..policy import load_policy
+from ..policy.model import POLICY_FILE
 
 REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 ORG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
@@ -181,8 +181,8 @@ def _policy(args, root: Path | None):
 
 
 def _github_client(args):
-    from tools.community_report.sources.github import default_cache_dir
-    from tools.github import GitHubClient
+    from ..community_report.sources.github import default_cache_dir
+    from ..github import GitHubClient
 
     return GitHubClient(
         os.environ.get(args.token_env), args.api_url, args.cache_dir or default_cache_dir(),
@@ -194,8 +194,8 @@ def collect(args, window: Window, source: str, store=None):
     """Read one source into records, with the policy that applies to it; with a store, the
     records are kept there too."""
     if not Path(source).exists() and REPO.match(source):
-        from tools.community_report.sources import github as gh_source
-        from tools.community_report.sources.git import toplevel as git_toplevel
+        from ..community_report.sources import github as gh_source
+        from ..community_report.sources.git import toplevel as git_toplevel
 
         here = git_toplevel(Path.cwd())
         policy = _policy(args, here)
@@ -220,7 +220,7 @@ def collect(args, window: Window, source: str, store=None):
             )
         return activity, policy
 
-    from tools.community_report.sources import git as git_source
+    from ..community_report.sources import git as git_source
 
     path = Path(source)
     git_source.check_repository(path)
@@ -242,7 +242,7 @@ def collect(args, window: Window, source: str, store=None):
 
 
 def _is_bot(policy):
-    from tools.community_report.sources import git as git_source
+    from ..community_report.sources import git as git_source
 
     def is_bot(name: str, email: str, identity: str) -> bool:
         if git_source.default_is_bot(name, email, identity):
@@ -290,7 +290,7 @@ def _is_org(source: str) -> bool:
 
 
 def open_store(args):
-    from tools.community_report.store import Store, default_path
+    from ..community_report.store import Store, default_path
 
     return Store(args.store or default_path())
 
@@ -299,7 +299,7 @@ def collect_all(args, window: Window, sources: list[str], store):
     """Each source into the store and into records (an organisation: each of its public
     repositories that is neither a fork nor archived). Returns the records per repository,
     the first policy found, and notes on organisations with nothing to read."""
-    from tools.community_report.sources import github as gh_source
+    from ..community_report.sources import github as gh_source
 
     activities, policy, notes = [], None, []
 
@@ -336,7 +336,7 @@ def collect_all(args, window: Window, sources: list[str], store):
 def set_report(args, sources: list[str], now: datetime) -> dict:
     """Several repositories in one window: the whole set (one identity a person across them)
     and each repository, every figure of the one-window report."""
-    from tools.community_report.metrics import sets
+    from ..community_report.metrics import sets
 
     window = window_from(args, now)
     with open_store(args) as store:
@@ -369,9 +369,9 @@ def set_report(args, sources: list[str], now: datetime) -> dict:
 
 def trends_report(args, sources: list[str], now: datetime) -> dict:
     """Every source into the store, then each metric over time, by the chosen engine."""
-    from tools.community_report import engines
-    from tools.community_report.metrics import trends
-    from tools.community_report.sources import gharchive
+    from ..community_report import engines
+    from ..community_report.metrics import trends
+    from ..community_report.sources import gharchive
 
     by = args.by or "quarter"
     notes: list[str] = []
@@ -433,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         # A damaged store (a bad block, a table gone) surfaces in whichever query reads it.
         if not type(exc).__module__.lstrip("_").startswith("duckdb") or args.no_store:
             raise
-        from tools.community_report.store import default_path
+        from ..community_report.store import default_path
 
         raise UserError(
             f"--store {args.store or default_path()}: damaged ({brief(exc)}); move it aside "
@@ -470,7 +470,7 @@ def run(args) -> int:
         args.format or (SUFFIXES.get(args.output.suffix.lower()) if args.output else None) or "text"
     )
     if over_time:
-        from tools.community_report.render.trends import TREND_RENDERERS
+        from ..community_report.render.trends import TREND_RENDERERS
 
         text = TREND_RENDERERS[fmt](trends_report(args, sources, now))
     elif several:

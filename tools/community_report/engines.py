@@ -13,10 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.community_report.identities import identity_of, unify
-from tools.community_report.metrics.trends import trends_sql
-from tools.community_report.store import Store, _quoted, bulk_insert
-from tools.errors import UserError, brief
+from ..community_report.identities import identity_of, unify
+from ..community_report.metrics.trends import trends_sql
+from ..community_report.store import Store, _quoted, bulk_insert
+from ..errors import UserError, brief
 
 ENGINES = ("duckdb", "spark")  # --engine
 RECORD_TABLES = ("commits", "coauthors", "items", "comments", "reviews")

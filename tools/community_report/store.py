@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.community_report.records import Comment, Issue, Review
-from tools.errors import UserError, brief
+from ..community_report.records import Comment, Issue, Review
+from ..errors import UserError, brief
 
 SCHEMA_VERSION = 3  # 2: ingested files kept per scope; 3: and by content (digest)
 
@@ -234,7 +234,7 @@ class Store:
         """Store git log rows (sha, parents, name, email, unix time, co-authors) read after the
         stored head; ``replace`` first drops the repository's commits (its history was
         rewritten)."""
-        from tools.community_report.sources.git import co_authors
+        from ..community_report.sources.git import co_authors
 
         with self.transaction():
             if replace:

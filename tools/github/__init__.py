@@ -1,6 +1,6 @@
 """The one GitHub client every tool uses: PyGithub underneath, with authentication, base URL,
 paging, retries and rate limits, an ETag cache and request counting."""
 
-from tools.github.client import Forbidden, GitHubClient, Page
+from ..github.client import Forbidden, GitHubClient, Page
 
 __all__ = ["Forbidden", "GitHubClient", "Page"]

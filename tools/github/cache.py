@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.errors import UserError
+from ..errors import UserError
 
 
 def _private_dir(folder: Path) -> None:

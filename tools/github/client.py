@@ -33,8 +33,8 @@ import requests
 from github import Auth, Github, GithubException, GithubRetry
 from github.GithubException import RateLimitExceededExceedsMaxWait
 
-from tools.errors import UserError
-from tools.github.cache import ResponseCache
+from ..errors import UserError
+from ..github.cache import ResponseCache
 
 # PyGithub logs each retry ("Request POST … failed with 403 … Retrying after 1 seconds") at
 # INFO to a stderr handler of its own, raw into the tools' output. Our messages say what

@@ -1,3 +1,3 @@
-from tools.governance.cli import main
+from ..governance.cli import main
 
 raise SystemExit(main())

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from tools.errors import UserError
-from tools.github import Forbidden, GitHubClient
-from tools.policy import Policy
+from ..errors import UserError
+from ..github import Forbidden, GitHubClient
+from ..policy import Policy
 
 RULESET_NAME = "policy: default branch"  # stable across renames: found again by this name
 SETTINGS = ("delete_branch_on_merge", "allow_merge_commit", "allow_squash_merge",

@@ -6,9 +6,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.errors import UserError
-from tools.files import write_text_atomic
-from tools.governance.generate import (
+from ..errors import UserError
+from ..files import write_text_atomic
+from ..governance.generate import (
     CODE_OF_CONDUCT,
     OWNER_ROLES,
     SECTIONS,
@@ -16,9 +16,9 @@ from tools.governance.generate import (
     generated,
     splice,
 )
-from tools.policy import Policy
-from tools.policy.globs import matches
-from tools.policy.model import POLICY_FILE
+from ..policy import Policy
+from ..policy.globs import matches
+from ..policy.model import POLICY_FILE
 
 SKIP_DIRS = {".git", ".venv", "node_modules", "site", "__pycache__", ".pytest_cache"}
 
@@ -136,8 +136,8 @@ def required_checks(policy: Policy, root: Path) -> list[Problem]:
     """Each required check must be one that something produces: a job of the repository's
     own workflows, or the review bot's check runs. A name nothing produces never reports,
     so no pull request could ever merge."""
-    from tools.governance.workflows import check_names, produced
-    from tools.review_bot.findings import APPROVALS_NAME, CHECK_NAME
+    from ..governance.workflows import check_names, produced
+    from ..review_bot.findings import APPROVALS_NAME, CHECK_NAME
 
     names = [*check_names(root), CHECK_NAME, APPROVALS_NAME]
     out = []
@@ -202,7 +202,7 @@ def dead_globs(policy: Policy, files: list[str]) -> list[Problem]:
 
 def expected(policy: Policy, root: Path) -> dict[Path, str]:
     """Every generated file and section as the policy wants it."""
-    from tools import identity
+    from .. import identity
 
     try:
         repository = identity.load(root).repository

@@ -6,12 +6,12 @@ import argparse
 import os
 from pathlib import Path
 
-from tools import identity
-from tools.errors import Parser, UserError, cli_entry
-from tools.governance import check as checks
-from tools.governance import rename as rename_mod
-from tools.policy import load_events, load_policy
-from tools.policy.model import POLICY_FILE
+from .. import identity
+from ..errors import Parser, UserError, cli_entry
+from ..governance import check as checks
+from ..governance import rename as rename_mod
+from ..policy import load_events, load_policy
+from ..policy.model import POLICY_FILE
 
 ROOT_MARKERS = (identity.IDENTITY_FILE, POLICY_FILE.as_posix())
 
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_clear_examples(root: Path) -> int:
-    from tools.policy.model import EXAMPLES_FILE
+    from ..policy.model import EXAMPLES_FILE
 
     path = root / EXAMPLES_FILE
     if not path.is_file():
@@ -169,9 +169,9 @@ def _repository(args, root: Path) -> str:
 def cmd_nudge(args, root: Path, policy) -> int:
     from datetime import UTC, datetime
 
-    from tools.community_report.sources import github as gh_source
-    from tools.github import GitHubClient
-    from tools.governance import nudge
+    from ..community_report.sources import github as gh_source
+    from ..github import GitHubClient
+    from ..governance import nudge
 
     repo = _repository(args, root)
     token = os.environ.get(args.token_env)
@@ -202,8 +202,8 @@ def cmd_nudge(args, root: Path, policy) -> int:
 
 
 def cmd_apply(args, root: Path, policy) -> int:
-    from tools.github import GitHubClient
-    from tools.governance import apply as gh_apply
+    from ..github import GitHubClient
+    from ..governance import apply as gh_apply
 
     repo = _repository(args, root)
     token = os.environ.get(args.token_env)
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
 
     root = args.root or identity.find_root(markers=ROOT_MARKERS)
     if args.command == "release":
-        from tools.governance.release import release
+        from ..governance.release import release
 
         tag = release(root)
         print(f"tagged {tag}; publish it with: git push origin {tag}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.policy import Person, Policy
+from ..policy import Person, Policy
 
 CODEOWNERS = Path(".github") / "CODEOWNERS"
 ISSUE_CONFIG = Path(".github") / "ISSUE_TEMPLATE" / "config.yml"

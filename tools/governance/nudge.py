@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tools.community_report.metrics.github import who_owes
-from tools.community_report.records import Activity
-from tools.community_report.sources.github import NUDGE_MARKER
-from tools.github import GitHubClient
-from tools.policy import Policy
+from ..community_report.metrics.github import who_owes
+from ..community_report.records import Activity
+from ..community_report.sources.github import NUDGE_MARKER
+from ..github import GitHubClient
+from ..policy import Policy
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from tools.governance.generate import eligible_owners
-from tools.identity import Identity
-from tools.policy import Event, Events, Policy
+from ..governance.generate import eligible_owners
+from ..identity import Identity
+from ..policy import Event, Events, Policy
 
 KIND_TITLES = {
     "meetup": "Meetup",

@@ -13,7 +13,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from tools.errors import UserError
+from ..errors import UserError
 
 _SECTION = re.compile(
     r"^## \[?v?(?P<version>\d+\.\d+\.\d+[^\]\s]*)\]?\s*(?:[-—–]\s*(?P<date>\d{4}-\d{2}-\d{2}))?",

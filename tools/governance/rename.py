@@ -25,9 +25,9 @@ import unicodedata
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from tools import identity as ident
-from tools.errors import UserError
-from tools.files import write_text_atomic
+from .. import identity as ident
+from ..errors import UserError
+from ..files import write_text_atomic
 
 # A fork's description until it writes its own (copier.yml asks, with the same default).
 DEFAULT_DESCRIPTION = "A project started from a governance-as-code template."
@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     (copier runs it as a task, in whatever Python copier itself runs in)."""
     import argparse
 
-    from tools.errors import cli_entry
+    from ..errors import cli_entry
 
     @cli_entry
     def run() -> int:
@@ -393,8 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"renamed to {new.name} ({new.repository})")
         try:  # the generated files that name the contacts; needs PyYAML and pydantic
-            from tools.governance.check import sync
-            from tools.policy import load_policy
+            from ..governance.check import sync
+            from ..policy import load_policy
         except ImportError:
             print("run `governance sync` to write the contacts into the generated files")
             return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from tools.errors import UserError, brief
+from ..errors import UserError, brief
 
 WORKFLOWS = Path(".github") / "workflows"
 _EXPR = re.compile(r"\$\{\{.*?\}\}")

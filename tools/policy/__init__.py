@@ -5,7 +5,7 @@ Every tool calls :func:`load_policy` / :func:`load_events`; a bad file gets one
 what is allowed.
 """
 
-from tools.policy.events import Event, Events, load_events
-from tools.policy.model import Area, Person, Policy, load_policy
+from ..policy.events import Event, Events, load_events
+from ..policy.model import Area, Person, Policy, load_policy
 
 __all__ = ["Area", "Event", "Events", "Person", "Policy", "load_events", "load_policy"]

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
-from tools.policy.loader import Day, Link, Moment, Strict, read_yaml, validate
-from tools.policy.model import Name, check_timezone
+from ..policy.loader import Day, Link, Moment, Strict, read_yaml, validate
+from ..policy.model import Name, check_timezone
 
 EVENTS_FILE = Path("governance") / "events.yml"
 FIRST_YEAR, LAST_YEAR = 1970, 2200
@@ -232,9 +232,9 @@ class Events(Strict):
 
 def load_events(root: Path | None = None, path: Path | None = None) -> Events:
     if path is None:
-        from tools.identity import find_root
+        from ..identity import find_root
 
         path = (root or find_root()) / EVENTS_FILE
-    from tools.policy.model import with_examples
+    from ..policy.model import with_examples
 
     return validate(Events, with_examples(read_yaml(path), path, "events"), path)

@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 import yaml
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
-from tools.errors import UserError
+from ..errors import UserError
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from tools.identity import CONTACT_PATTERN
-from tools.policy.globs import matches
-from tools.policy.loader import Day, Link, Strict, read_yaml, validate
+from ..identity import CONTACT_PATTERN
+from ..policy.globs import matches
+from ..policy.loader import Day, Link, Strict, read_yaml, validate
 
 POLICY_FILE = Path("governance") / "policy.yml"
 EXAMPLES_FILE = Path("governance") / "examples.yml"
@@ -351,7 +351,7 @@ def default_policy() -> Policy:
 def load_policy(root: Path | None = None, path: Path | None = None) -> Policy:
     """Load and validate the policy (``ROOT/governance/policy.yml`` unless ``path`` is given)."""
     if path is None:
-        from tools.identity import find_root
+        from ..identity import find_root
 
         path = (root or find_root()) / POLICY_FILE
     data = read_yaml(path)
@@ -366,7 +366,7 @@ def with_examples(data, path: Path, key: str):
         return data
     sample = read_yaml(examples) or {}
     if not isinstance(sample, dict) or not isinstance(sample.get(key, []), list):
-        from tools.errors import UserError
+        from ..errors import UserError
 
         raise UserError(f"{examples}: {key} must be a list; or delete the file")
     extra = [{**item, "example": True} for item in sample.get(key, []) if isinstance(item, dict)]

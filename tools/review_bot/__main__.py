@@ -1,3 +1,3 @@
-from tools.review_bot.cli import main
+from ..review_bot.cli import main
 
 raise SystemExit(main())

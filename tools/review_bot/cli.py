@@ -9,14 +9,14 @@ import re
 import sys
 from pathlib import Path
 
-from tools import identity
-from tools.errors import Parser, UserError, cli_entry
-from tools.files import write_text_atomic
-from tools.policy import load_policy
-from tools.policy.model import POLICY_FILE, default_policy
-from tools.review_bot.publish import terminal
-from tools.review_bot.rules import review
-from tools.review_bot.sources import local, ruff
+from .. import identity
+from ..errors import Parser, UserError, cli_entry
+from ..files import write_text_atomic
+from ..policy import load_policy
+from ..policy.model import POLICY_FILE, default_policy
+from ..review_bot.publish import terminal
+from ..review_bot.rules import review
+from ..review_bot.sources import local, ruff
 
 MAX_ARTIFACT = 1_000_000  # bytes
 
@@ -176,9 +176,9 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from tools.github import GitHubClient
-    from tools.review_bot.publish import github as publisher
-    from tools.review_bot.untrusted import load_artifact
+    from ..github import GitHubClient
+    from ..review_bot.publish import github as publisher
+    from ..review_bot.untrusted import load_artifact
 
     # the trusted side needs the policy and the identity, not a git checkout
     root = identity.find_root(markers=(identity.IDENTITY_FILE, POLICY_FILE.as_posix()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tools.review_bot.facts import ChangedFile, Hunk
+from ..review_bot.facts import ChangedFile, Hunk
 
 HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 

@@ -41,7 +41,7 @@ class ChangedFile:
 
     @property
     def hunks(self) -> list[Hunk]:
-        from tools.review_bot.diff import parse_hunks
+        from ..review_bot.diff import parse_hunks
 
         return parse_hunks(self.patch) if self.patch else []
 

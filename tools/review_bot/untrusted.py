@@ -12,12 +12,12 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from tools.errors import UserError
-from tools.policy import Policy
-from tools.policy.loader import Strict as _Loose
-from tools.policy.loader import field_path
-from tools.review_bot.findings import Finding, Outcome
-from tools.review_bot.rules import RULES
+from ..errors import UserError
+from ..policy import Policy
+from ..policy.loader import Strict as _Loose
+from ..policy.loader import field_path
+from ..review_bot.findings import Finding, Outcome
+from ..review_bot.rules import RULES
 
 MAX_BYTES = 1_000_000
 MAX_FINDINGS = 1000

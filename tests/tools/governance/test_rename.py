@@ -128,7 +128,11 @@ def test_rename_after_editing_identity_replaces_the_templates_names(tmp_path):
     assert project["authors"] == [{"name": "Acme Inc."}]
     readme = (root / "README.md").read_text()
     assert readme.startswith("# Acme\n") and f"{old.name} is an" not in readme
-    assert old.package not in _identity_files(root)
+    # the distribution's name and its self-references are gone (the import name `guildkit`
+    # is the toolkit's own, and stays)
+    files = _identity_files(root)
+    assert project["name"] == "acme" and f'"{old.package}[' not in files
+    assert f'package = "{old.package}"' not in files
     credited = rename.CREDIT in (ROOT / "README.md").read_text()  # a fork renamed before
     if not credited:
         assert f"started from the [{old.name}](https://github.com/{old.repository})" in readme
@@ -175,7 +179,8 @@ def test_editing_only_name_and_repository_derives_the_rest(tmp_path, capsys):
     assert new.package == slug and new.docs_url == f"https://{slug}.github.io/kit/"
     assert new.copyright == f"The {name} authors"
     files = _identity_files(root)
-    for left in (old.package, old.docs_url, old.copyright, old.repository):
+    for left in (old.docs_url, old.copyright, old.repository, f'"{old.package}[',
+                 f'name = "{old.package}"', f'package = "{old.package}"'):  # fmt: skip
         assert left not in files, left
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from tools.community_report.metrics.window import Window
+from ...community_report.metrics.window import Window
 
 
 def week_start(moment: datetime) -> datetime:

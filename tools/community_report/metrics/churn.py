@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tools.community_report.records import Commit
+from ...community_report.records import Commit
 
 
 def lines_by_contributor(commits: list[Commit]) -> dict[str, tuple[int, int]]:

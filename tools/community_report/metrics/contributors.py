@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from tools.community_report.identities import is_public_domain
-from tools.community_report.metrics.window import Window
-from tools.community_report.records import Activity, Commit
-from tools.policy import Policy
+from ...community_report.identities import is_public_domain
+from ...community_report.metrics.window import Window
+from ...community_report.records import Activity, Commit
+from ...policy import Policy
 
 
 def contributions(activity: Activity, trailers: bool = True) -> list[tuple[str, datetime]]:

@@ -9,9 +9,9 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tools.community_report.metrics.window import Window
-from tools.community_report.records import Activity, Issue
-from tools.policy import Policy
+from ...community_report.metrics.window import Window
+from ...community_report.records import Activity, Issue
+from ...policy import Policy
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

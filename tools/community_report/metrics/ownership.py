@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from tools.community_report.records import BlameLines, Commit
-from tools.policy import Policy
+from ...community_report.records import BlameLines, Commit
+from ...policy import Policy
 
 # Below this much change in the window an area is "quiet": one person's typo fix says
 # nothing about who could maintain it, so it is not flagged "at risk".

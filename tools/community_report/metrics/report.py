@@ -6,15 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tools.community_report.metrics import activity as act
-from tools.community_report.metrics import churn
-from tools.community_report.metrics import contributors as con
-from tools.community_report.metrics import github as gh
-from tools.community_report.metrics.ownership import code_ownership, ownership
-from tools.community_report.metrics.sets import reads_github
-from tools.community_report.metrics.window import Window
-from tools.community_report.records import Activity
-from tools.policy import Policy
+from ...community_report.metrics import activity as act
+from ...community_report.metrics import churn
+from ...community_report.metrics import contributors as con
+from ...community_report.metrics import github as gh
+from ...community_report.metrics.ownership import code_ownership, ownership
+from ...community_report.metrics.sets import reads_github
+from ...community_report.metrics.window import Window
+from ...community_report.records import Activity
+from ...policy import Policy
 
 SCHEMA_VERSION = 1
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from tools.community_report.identities import identity_of, unify
-from tools.community_report.records import Activity, BlameLines, Commit
+from ...community_report.identities import identity_of, unify
+from ...community_report.records import Activity, BlameLines, Commit
 
 PREFIX = "set:"
 

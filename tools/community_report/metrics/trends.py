@@ -211,7 +211,7 @@ SERIES = (
 def trends_sql(by: str, inactive_days: int) -> str:
     if by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
-    from tools.community_report.sources.git import MAX_COAUTHORS
+    from ...community_report.sources.git import MAX_COAUTHORS
 
     return TRENDS_SQL.format(unit=by, length=PERIODS[by], inactive_days=int(inactive_days),
                              max_coauthors=MAX_COAUTHORS)  # fmt: skip

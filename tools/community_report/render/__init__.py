@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tools.community_report.render import html, json_, markdown, text
-from tools.printable import printable
+from ...community_report.render import html, json_, markdown, text
+from ...printable import printable
 
 
 def _safe(render: Callable[[dict], str], fmt: str) -> Callable[[dict], str]:

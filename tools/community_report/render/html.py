@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from tools.community_report.render.sections import heading, sections
+from ...community_report.render.sections import heading, sections
 
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}

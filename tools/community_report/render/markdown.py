@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.community_report.render.sections import heading, sections
+from ...community_report.render.sections import heading, sections
 
 
 def _cell(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tools.community_report.metrics.sets import PREFIX, short_name
+from ...community_report.metrics.sets import PREFIX, short_name
 
 
 @dataclass

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from html import escape
 
-from tools.community_report.metrics.trends import SERIES
-from tools.community_report.render.html import STYLE, bar_chart
-from tools.community_report.render.sections import _n, _share
-from tools.community_report.render.text import table as text_table
+from ...community_report.metrics.trends import SERIES
+from ...community_report.render.html import STYLE, bar_chart
+from ...community_report.render.sections import _n, _share
+from ...community_report.render.text import table as text_table
 
 
 def _cell(key: str, value) -> str:
@@ -97,7 +97,7 @@ def render_json(report: dict) -> str:
 
 
 def _safe(render, fmt: str):
-    from tools.community_report.render import printable
+    from ...community_report.render import printable
 
     return lambda report: printable(render(report), fmt)
 

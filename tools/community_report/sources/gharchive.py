@@ -34,9 +34,9 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from tools.community_report.sources.github import NUDGE_MARKER
-from tools.community_report.store import Store, _quoted, upsert
-from tools.errors import UserError, brief
+from ...community_report.sources.github import NUDGE_MARKER
+from ...community_report.store import Store, _quoted, upsert
+from ...errors import UserError, brief
 
 USED = {
     "IssuesEvent", "PullRequestEvent", "IssueCommentEvent", "PullRequestReviewCommentEvent",

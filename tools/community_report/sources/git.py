@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
 
-from tools.community_report.identities import identity_of, unify
-from tools.community_report.records import Activity, BlameLines, Commit, FileChange
-from tools.errors import UserError
-from tools.policy.globs import matches
+from ...community_report.identities import identity_of, unify
+from ...community_report.records import Activity, BlameLines, Commit, FileChange
+from ...errors import UserError
+from ...policy.globs import matches
 
 # NUL separates every field: it is the one byte no name, email or path can hold.
 FIELDS = 6
@@ -174,7 +174,7 @@ def raw_log(root: Path, after: str | None = None) -> list[tuple[str, ...]]:
 
 def project_name(root: Path) -> str | None:
     """The name the project gives itself in its identity.toml, if it has a valid one."""
-    from tools import identity
+    from ... import identity
 
     if not (root / identity.IDENTITY_FILE).is_file():
         return None

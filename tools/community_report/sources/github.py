@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tools.community_report.records import Activity, Comment, Issue, Review
-from tools.errors import UserError
-from tools.github import GitHubClient
-from tools.policy import Policy
+from ...community_report.records import Activity, Comment, Issue, Review
+from ...errors import UserError
+from ...github import GitHubClient
+from ...policy import Policy
 
 REVIEWS_QUERY = """query Reviews($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {

@@ -21,14 +21,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from tools.errors import UserError
-from tools.github import GitHubClient
-from tools.policy import Policy
-from tools.review_bot.facts import ChangedFile
-from tools.review_bot.findings import APPROVALS_NAME, CHECK_NAME, Finding, Outcome
-from tools.review_bot.rules import approvals as approval_rule
-from tools.review_bot.rules.checks import choose_reviewers
-from tools.review_bot.untrusted import neutral, neutral_code
+from ...errors import UserError
+from ...github import GitHubClient
+from ...policy import Policy
+from ...review_bot.facts import ChangedFile
+from ...review_bot.findings import APPROVALS_NAME, CHECK_NAME, Finding, Outcome
+from ...review_bot.rules import approvals as approval_rule
+from ...review_bot.rules.checks import choose_reviewers
+from ...review_bot.untrusted import neutral, neutral_code
 
 MARKER = "<!-- review-bot:summary -->"
 STATE = re.compile(r"<!-- review-bot:state (\{.*?\}) -->", re.DOTALL)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tools.printable import printable
-from tools.review_bot.findings import Outcome
+from ...printable import printable
+from ...review_bot.findings import Outcome
 
 MARK = {"notice": "·", "warning": "!", "failure": "✗"}
 

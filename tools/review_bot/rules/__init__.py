@@ -6,10 +6,10 @@ in ``governance/policy.yml``. ``review`` runs them all and gathers one :class:`O
 
 from __future__ import annotations
 
-from tools.policy import Policy
-from tools.review_bot.facts import PullRequestFacts, RuffDiagnostic
-from tools.review_bot.findings import Outcome
-from tools.review_bot.rules import checks
+from ...policy import Policy
+from ...review_bot.facts import PullRequestFacts, RuffDiagnostic
+from ...review_bot.findings import Outcome
+from ...review_bot.rules import checks
 
 RULES = {
     "size": checks.size,

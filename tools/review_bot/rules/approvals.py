@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.governance.generate import eligible_owners
-from tools.policy import Policy
+from ...governance.generate import eligible_owners
+from ...policy import Policy
 
 VERDICTS = ("APPROVED", "CHANGES_REQUESTED", "DISMISSED")
 

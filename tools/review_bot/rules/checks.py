@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tools.governance.generate import eligible_owners
-from tools.policy import Policy
-from tools.policy.globs import any_match
-from tools.review_bot.facts import PullRequestFacts, RuffDiagnostic
-from tools.review_bot.findings import Finding, Outcome
+from ...governance.generate import eligible_owners
+from ...policy import Policy
+from ...policy.globs import any_match
+from ...review_bot.facts import PullRequestFacts, RuffDiagnostic
+from ...review_bot.findings import Finding, Outcome
 
 
 def _changed(facts: PullRequestFacts) -> list[str]:

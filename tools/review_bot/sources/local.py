@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tools.errors import UserError
-from tools.review_bot.diff import split_git_diff
-from tools.review_bot.facts import CommitFacts, PullRequestFacts
+from ...errors import UserError
+from ...review_bot.diff import split_git_diff
+from ...review_bot.facts import CommitFacts, PullRequestFacts
 
 RS, US = "\x1e", "\x1f"
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.errors import UserError
-from tools.review_bot.facts import ChangedFile, RuffDiagnostic
+from ...errors import UserError
+from ...review_bot.facts import ChangedFile, RuffDiagnostic
 
 
 def _ruff() -> list[str]:
