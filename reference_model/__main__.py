@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -257,7 +258,28 @@ def _resume_conflicts(args, state: dict) -> list[str]:
     return out
 
 
+def check_output(path: Path | None, flag: str) -> None:
+    """Refuse an output path before the work, not after it: a folder where a file is meant,
+    or a place that cannot be written."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UserError(
+            f"{flag} {path}: is a folder; give a file name, e.g. {path / 'out'}"
+            + (".json" if "json" in flag else ".pt")
+        )
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:  # folders to be made
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"{flag} {path}: {parent} is a file, not a folder; give another path")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"{flag} {path}: cannot write in {parent}; give another path")
+
+
 def cmd_train(args) -> int:
+    check_output(args.metrics_json, "--metrics-json")
+    check_output(args.save_model, "--save-model")
     if args.resume and not args.resume.exists():
         raise UserError(f"--resume {args.resume}: no such file or folder")
     resume = training.load_checkpoint(args.resume) if args.resume else None
@@ -331,6 +353,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
+    check_output(args.metrics_json, "--metrics-json")
     state = training.load_checkpoint(args.checkpoint)
     cfg = training.config_from_checkpoint(state)
     device = dist.resolve_device(args.device)
@@ -355,6 +378,8 @@ def cmd_evaluate(args) -> int:
 def cmd_bench(args) -> int:
     from . import bench
 
+    check_output(args.json, "--json")
+    check_output(args.plot, "--plot")
     figures = bench.run(
         args.data_dir,
         device=args.device,

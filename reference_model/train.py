@@ -611,15 +611,8 @@ def _warm_up(model, net, cfg: Config, n: int, ctx, device, runtime: Runtime) -> 
 def save_model(path: Path, net: torch.nn.Module) -> None:
     """The trained weights alone (a state_dict), as pytorch/examples' --save-model writes
     them: load with ``model.load_state_dict(torch.load(path, weights_only=True))``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        torch.save({k: v.detach().cpu() for k, v in net.state_dict().items()}, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    weights = {k: v.detach().cpu() for k, v in net.state_dict().items()}
+    write_atomic(Path(path), lambda f: torch.save(weights, f))
 
 
 def write_metrics(path: Path, metrics: dict) -> None:

@@ -124,3 +124,23 @@ def _assert_one_line(capsys, command, data, path, message):
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err, err
     assert message in err, err
+
+
+@pytest.mark.parametrize("flag", ["--metrics-json", "--save-model"])
+def test_an_output_that_cannot_be_written_is_refused_before_training(tmp_path, capsys, flag):
+    """Refused after training, the run's minutes were lost and the message named a temporary
+    file; now the path is checked first."""
+    data = write_mnist(tmp_path / "mnist")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for target, message in ((folder, "is a folder; give a file name"),
+                            (blocker / "sub" / "m.json", "is a file, not a folder")):  # fmt: skip
+        args = ["train", "--data-dir", str(data), "--epochs", "1", "--device", "cpu",
+                "--no-progress", flag, str(target)]  # fmt: skip
+        assert main(args) == 2
+        captured = capsys.readouterr()
+        assert "training mlp" not in captured.out  # refused before any training
+        err = captured.err.strip()
+        assert len(err.splitlines()) == 1 and message in err and ".tmp" not in err, err
