@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", type=Path, help="write here instead of standard output")
     p.add_argument(
+        "--show-emails",
+        action="store_true",
+        help="name people by their email address too in text, markdown and HTML (by default "
+        "those show names and GitHub logins only, fit to publish; JSON always has the addresses)",
+    )
+    p.add_argument(
         "--inactive-days",
         type=int,
         default=180,
@@ -424,6 +430,13 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
     return report
 
 
+def _published(report: dict, args, fmt: str) -> dict:
+    """The report as a reader sees it: without email addresses, unless asked or in JSON."""
+    from .render.privacy import without_emails
+
+    return report if args.show_emails or fmt == "json" else without_emails(report)
+
+
 @cli_entry
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
@@ -474,7 +487,7 @@ def run(args) -> int:
 
         text = TREND_RENDERERS[fmt](trends_report(args, sources, now))
     elif several:
-        text = SET_RENDERERS[fmt](set_report(args, sources, now))
+        text = SET_RENDERERS[fmt](_published(set_report(args, sources, now), args, fmt))
     else:
         window = window_from(args, now)
         if args.no_store:
@@ -487,7 +500,7 @@ def run(args) -> int:
                 if args.export:
                     store.export_parquet(args.export)
         report = build(activity, window, policy, args.inactive_days, now=now)
-        text = RENDERERS[fmt](report)
+        text = RENDERERS[fmt](_published(report, args, fmt))
     if args.output:
         write_text(args.output, text)
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)

@@ -122,3 +122,27 @@ def test_control_sequences_in_names_are_shown_not_obeyed():
             yield value
 
     assert HOSTILE in set(strings(json.loads(RENDERERS["json"](report))))  # kept exactly
+
+
+def test_published_reports_name_people_without_their_email(tmp_path, capsys):
+    """The HTML report is published on the docs site: names and logins only, unless
+    --show-emails; JSON keeps the addresses an analyst joins on."""
+    from tests.gitrepo import Repo
+    from tools.community_report.cli import main
+
+    repo = Repo(tmp_path / "r")
+    for k, (name, email) in enumerate([("Ana Ruiz", "ana.ruiz@gmail.com"),
+                                       ("Ben Li", "ben@corp.example"),
+                                       ("Cy", "5+cy@users.noreply.github.com")]):  # fmt: skip
+        repo.commit(name, email, W.since + timedelta(days=k + 1), {f"f{k}.txt": "x\n"})
+    window = ["--since", W.since.date().isoformat(), "--until", W.until.date().isoformat(),
+              "--no-store"]  # fmt: skip
+    for fmt in ("text", "md", "html"):
+        assert main([str(repo.root), *window, "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "ana.ruiz@gmail.com" not in out and "ben@corp.example" not in out, fmt
+        assert "Ana Ruiz" in out and "(individual) Ana Ruiz" in out and "cy" in out
+    assert main([str(repo.root), *window, "--format", "html", "--show-emails"]) == 0
+    assert "ana.ruiz@gmail.com" in capsys.readouterr().out
+    assert main([str(repo.root), *window, "--format", "json"]) == 0
+    assert "ana.ruiz@gmail.com" in capsys.readouterr().out

@@ -103,6 +103,14 @@ def build(
         | {c.author for c in activity.comments if c.author_is_bot and c.created_at in window}
     )
     total_orgs = sum(cur.orgs.values())
+
+    def org_row(org: str, n: int) -> dict:
+        row = {"name": org, "commits": n, "share": round(n / total_orgs, 4)}
+        individual = org.removeprefix("(individual) ")
+        if individual != org:  # one person on a public mail domain: who, by name
+            row["person"] = names.get(individual, individual)
+        return row
+
     lines = churn.lines_by_contributor(commits)
     report = {
         "schema_version": SCHEMA_VERSION,
@@ -141,10 +149,7 @@ def build(
             "new_contributors": [person(w) for w in cur.new],
             "credited_only": [person(w) for w in credited_only],
             "returning_contributors": [person(w) for w in back],
-            "organisations": [
-                {"name": org, "commits": n, "share": round(n / total_orgs, 4)}
-                for org, n in cur.orgs.most_common(10)
-            ],
+            "organisations": [org_row(org, n) for org, n in cur.orgs.most_common(10)],
             "onion": {k: len(v) for k, v in layers.items()},
             "core": [person(w) for w in layers["core"]],
             "emeritus_candidates": emeritus,

@@ -23,6 +23,12 @@ def _n(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _who(p: dict) -> str:
+    """A person as a report shows them: name and identity, or the name alone where the
+    identity was left out (an email address in a published report)."""
+    return f"{p['name']} ({p['who']})" if p["who"] and p["who"] != p["name"] else p["name"]
+
+
 def _share(value) -> str:
     return "—" if value is None else f"{value:.0%}"
 
@@ -103,7 +109,7 @@ def sections(report: dict) -> list[Section]:
             ["contributor", "commits", "lines added", "lines deleted"],
             [
                 [
-                    f"{p['name']} ({p['who']})",
+                    _who(p),
                     _n(p["commits"]),
                     _n(p.get("added")),
                     _n(p.get("deleted")),
@@ -122,7 +128,7 @@ def sections(report: dict) -> list[Section]:
             Section(
                 "New contributors",
                 ["contributor"],
-                [[f"{p['name']} ({p['who']})"] for p in c["new_contributors"]],
+                [[_who(p)] for p in c["new_contributors"]],
             )
         )
     if c.get("credited_only"):
@@ -130,7 +136,7 @@ def sections(report: dict) -> list[Section]:
             Section(
                 "Credited only by Co-authored-by trailers",
                 ["contributor"],
-                [[f"{p['name']} ({p['who']})"] for p in c["credited_only"]],
+                [[_who(p)] for p in c["credited_only"]],
             )
         )
     out.append(
