@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         "linguist-vendored or linguist-generated in .gitattributes are always left out)",
     )
     p.add_argument(
+        "--keep-generated",
+        action="store_true",
+        help="count lock files (uv.lock, package-lock.json, …) and vendor folders in lines, "
+        "hotspots and ownership; by default they are left out, as GitHub's Linguist does",
+    )
+    p.add_argument(
         "--policy",
         type=Path,
         help="the policy file (default: governance/policy.yml of the repository, when present)",
@@ -240,10 +246,12 @@ def collect(args, window: Window, source: str, store=None):
         known_emails=_known(policy),
         exclude=tuple(args.exclude),
         include=tuple(args.include),
+        keep_generated=args.keep_generated,
         store=store,
     )
     if args.blame:
-        git_source.read_blame(path, activity, tuple(args.exclude), tuple(args.include))
+        git_source.read_blame(path, activity, tuple(args.exclude), tuple(args.include),
+                              keep_generated=args.keep_generated)  # fmt: skip
     return activity, policy
 
 

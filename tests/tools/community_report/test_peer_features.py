@@ -151,3 +151,33 @@ def test_a_crowd_of_trailers_credits_nobody_and_trailer_only_people_are_shown(tm
     trends = _json(capsys, str(repo.root), *store, "--by", "month", "--format", "json")
     april = {p["period"]: p for p in trends["series"]["all"]}["2026-04"]
     assert april["active"] == 3 and april["new"] == 2
+
+
+def test_lock_files_and_vendor_folders_are_left_out_of_lines_as_linguist_does(tmp_path, capsys):
+    """flask's uv.lock was its second hotspot; pip's src/pip/_vendor/ dominated its lines.
+    GitHub's Linguist defaults leave them out without any attribute: so do lines, hotspots
+    and ownership (commits still count), with a note; --keep-generated keeps them, and an
+    attribute `-linguist-generated` opts one back in."""
+    repo = Repo(tmp_path / "r")
+    lock = "".join(f"pkg{k} = 1\n" for k in range(500))
+    for day, n in ((2, 1), (3, 2)):  # two commits each: a file changed once is no hotspot
+        repo.commit("Ana Ruiz", "ana@corp.example", D(2026, 4, day), {
+            "uv.lock": lock * n, "src/pkg/_vendor/six.py": lock * n,
+            "src/pkg/core.py": "x = 1\n" * n, "web/package-lock.json": lock * n})  # fmt: skip
+
+    def lines_and_hotspots(*extra):
+        report = _json(capsys, str(repo.root), *WINDOW, *extra)
+        (ana,) = report["contributors"]["top"]
+        return ana["added"], {h["path"] for h in report["hotspots"]}, report
+
+    added, hot, report = lines_and_hotspots()
+    assert (added, hot) == (2, {"src/pkg/core.py"})
+    assert report["commits"]["total"] == 2  # commits still count
+    note = next(n for n in report["notes"] if "Linguist" in n)
+    assert "3 of them lock files or vendored code" in note and "--keep-generated" in note
+    added, hot, _ = lines_and_hotspots("--keep-generated")
+    assert added == 2 + 3 * 1000
+    assert hot == {"uv.lock", "src/pkg/_vendor/six.py", "src/pkg/core.py", "web/package-lock.json"}
+    repo.commit("Ana Ruiz", "ana@corp.example", D(2026, 4, 4),
+                {".gitattributes": "uv.lock -linguist-generated\n"})  # fmt: skip
+    assert "uv.lock" in lines_and_hotspots()[1]  # the project opted it back in

@@ -34,6 +34,17 @@ CO_AUTHOR = re.compile(r"\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*")
 NUMSTAT = re.compile(r"(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
 CHUNK = 1 << 20
 ATTRIBUTES = ("linguist-vendored", "linguist-generated")
+# What GitHub's Linguist treats as generated or vendored without any attribute (a subset of
+# its defaults): lock files and vendor folders. Left out of lines, hotspots and ownership
+# unless .gitattributes says otherwise (`uv.lock -linguist-generated`) or --keep-generated.
+LINGUIST_DEFAULTS = (
+    "**/uv.lock", "**/poetry.lock", "**/Pipfile.lock", "**/pdm.lock", "**/package-lock.json",
+    "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lockb",
+    "**/Cargo.lock", "**/Gemfile.lock", "**/composer.lock", "**/go.sum", "**/flake.lock",
+    "**/*.min.js", "**/*.min.css",
+    "vendor/**", "**/vendor/**", "**/_vendor/**", "third_party/**", "**/third_party/**",
+    "**/node_modules/**",
+)  # fmt: skip
 
 __all__ = ["identity_of", "read_commits"]
 
@@ -193,14 +204,17 @@ def read_commits(
     exclude: tuple[str, ...] = (),
     store=None,
     include: tuple[str, ...] = (),
+    keep_generated: bool = False,
 ) -> Activity:
     """Every commit reachable from HEAD; file statistics for those authored in
     [``detail_since``, ``until``) (none when it is None). ``known_emails`` (email → login,
     from the policy) joins identities; with ``include`` globs only matching paths count in
     the file statistics; ``exclude`` globs, and files marked
-    ``linguist-vendored`` or ``linguist-generated`` in .gitattributes, are left out of the
-    file statistics. With a ``store``, only commits it lacks are read from git, and the
-    records are built from the store's rows: the same records either way."""
+    ``linguist-vendored`` or ``linguist-generated`` in .gitattributes, and unless
+    ``keep_generated`` the lock files and vendor folders of Linguist's defaults, are left out
+    of the file statistics (commits still count). With a ``store``, only commits it lacks
+    are read from git, and the records are built from the store's rows: the same records
+    either way."""
     check_repository(root)
     activity = Activity(source=f"git:{root.resolve()}", project=project_name(root))
     if is_shallow(root):
@@ -213,7 +227,7 @@ def read_commits(
     raw = raw_log(root) if store is None else sync(root, store, activity.source)
     build_commits(activity, raw, is_bot, known_emails)
     if detail_since is not None:
-        _add_files(root, activity, detail_since, until, exclude, include)
+        _add_files(root, activity, detail_since, until, exclude, include, not keep_generated)
     return activity
 
 
@@ -312,9 +326,10 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
 
 
 def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...],
-              include: tuple[str, ...] = ()) -> set[str]:  # fmt: skip
+              include: tuple[str, ...] = (), defaults: bool = True) -> set[str]:  # fmt: skip
     """Paths matched by none of ``include`` (when given) or by ``exclude``, or marked vendored
-    or generated in .gitattributes."""
+    or generated in .gitattributes, or — with ``defaults`` and no attribute saying otherwise —
+    generated or vendored by Linguist's defaults (LINGUIST_DEFAULTS)."""
     out = {
         p
         for p in paths
@@ -327,15 +342,25 @@ def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...],
     proc = _git(root, "check-attr", "-z", "--stdin", *ATTRIBUTES)
     stdout, _ = proc.communicate("".join(f"{p}\0" for p in rest).encode())
     parts = stdout.decode("utf-8", "replace").split("\0")
+    said: dict[str, set[str]] = {}
     for i in range(0, len(parts) - 2, 3):
         path, _attr, value = parts[i : i + 3]
-        if value in ("set", "true"):
+        said.setdefault(path, set()).add(value)
+    for path, values in said.items():
+        marked = bool(values & {"set", "true"})  # an attribute says generated or vendored
+        unsaid = values == {"unspecified"}  # no attribute either way: Linguist's defaults
+        if marked or (defaults and unsaid and any_default(path)):
             out.add(path)
     return out
 
 
+def any_default(path: str) -> bool:
+    return any(matches(g, path) for g in LINGUIST_DEFAULTS)
+
+
 def _add_files(root: Path, activity: Activity, since: datetime, until: datetime | None,
-               exclude: tuple[str, ...] = (), include: tuple[str, ...] = ()) -> None:  # fmt: skip
+               exclude: tuple[str, ...] = (), include: tuple[str, ...] = (),
+               defaults: bool = True) -> None:  # fmt: skip
     """Second pass: ``--numstat`` for commits authored in [since, until)."""
     wanted = {
         c.sha: i
@@ -355,11 +380,16 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
         index = wanted.get(sha)
         if index is not None:
             found[index] = files
-    dropped = _excluded(root, {f.path for files in found.values() for f in files}, exclude, include)
+    paths = {f.path for files in found.values() for f in files}
+    dropped = _excluded(root, paths, exclude, include, defaults)
     if dropped:
+        by_default = sorted(p for p in dropped if defaults and any_default(p))
+        example = f", e.g. {by_default[0]}" if by_default else ""
         activity.notes.append(
-            f"{len(dropped):,} files left out of the line counts and ownership (vendored or "
-            "generated in .gitattributes, or outside --include or inside --exclude)."
+            f"{len(dropped):,} files left out of the line counts, hotspots and ownership "
+            "(vendored or generated in .gitattributes, or outside --include or inside "
+            f"--exclude; {len(by_default):,} of them lock files or vendored code by GitHub "
+            f"Linguist's defaults{example}: --keep-generated keeps them). Commits still count."
         )
     for index, files in found.items():
         c = commits[index]
@@ -410,7 +440,8 @@ def _path_filters(root: Path, folder: Path) -> dict[str, str] | None:
 
 
 def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
-               include: tuple[str, ...] = (), jobs: int | None = None) -> None:  # fmt: skip
+               include: tuple[str, ...] = (), jobs: int | None = None,
+               keep_generated: bool = False) -> None:  # fmt: skip
     """Who last changed each line of the code as it stands at HEAD: ``git blame --porcelain``
     per text file (one process a file, run on every core, with the path filters of
     ``_path_filters``), the same files left out as in the line counts. Sets
@@ -425,7 +456,7 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
         m = NUMSTAT.fullmatch(token.lstrip("\n"))
         if m and m.group(1) != "-" and int(m.group(1)) > 0:  # text files with lines
             sizes[m.group(3)] = int(m.group(1))
-    dropped = _excluded(root, set(sizes), exclude, include)
+    dropped = _excluded(root, set(sizes), exclude, include, not keep_generated)
     paths = sorted(p for p in sizes if p not in dropped)
 
     def one(path: str) -> list[tuple[str, str, int]]:
