@@ -31,15 +31,22 @@ from ..files import write_text_atomic
 
 # A fork's description until it writes its own (copier.yml asks, with the same default).
 DEFAULT_DESCRIPTION = "A project started from a governance-as-code template."
-# The version a project made by copier starts at (its own, never the template's).
-START_VERSION = "0.1.0"
 CREDIT = "<!-- template credit -->"
 
 
+# Latin letters with no decomposition into a base letter and an accent
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ł": "l",
+     "Ł": "L", "đ": "d", "Đ": "D", "þ": "th"}
+)  # fmt: skip
+
+
 def slug(name: str) -> str:
-    """A distribution name from a display name: accents dropped (``Ünïcode Café`` →
-    ``unicode-cafe``), anything else that is not a letter or digit becomes one hyphen."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """A distribution name from a display name: transliterated (``Ünïcode Café`` →
+    ``unicode-cafe``, ``Straße`` → ``strasse``), anything else that is not a letter or digit
+    becomes one hyphen."""
+    latin = unicodedata.normalize("NFKD", name.translate(_LETTERS))
+    ascii_name = latin.encode("ascii", "ignore").decode()
     out = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     if not out:
         raise UserError(
@@ -263,14 +270,8 @@ def _readme(text: str, old: ident.Identity, new: ident.Identity) -> str:
     lines = text.split("\n")
     title = next(i for i, line in enumerate(lines) if line.startswith("# "))
     word = re.compile(rf"(?<![\w-]){re.escape(old.name)}(?![\w-])")
-    out = [
-        f"# {new.name}"
-        if i == title
-        else line
-        if CREDIT in line
-        else word.sub(lambda _m: new.name, line)
-        for i, line in enumerate(lines)
-    ]
+    out = [line if CREDIT in line else word.sub(lambda _m: new.name, line) for line in lines]
+    out[title] = f"# {new.name}"
     if old.name != new.name and not any(CREDIT in line for line in out):
         credit = (
             f"{CREDIT}This project was started from the [{old.name}]({old.repo_url}) "

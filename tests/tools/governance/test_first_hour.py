@@ -73,12 +73,6 @@ def test_security_reports_go_to_the_repositorys_private_form(tmp_path):
     assert "mailto:security@acme.test" in generate.security_contact(with_address, "acme/widgets")
 
 
-def test_the_repositorys_own_security_policy_has_its_generated_section():
-    assert (
-        generate.splice((ROOT / generate.SECURITY).read_text(), "security-contact", "") is not None
-    )
-
-
 def test_merge_conflict_markers_in_the_policy_are_named_as_such(tmp_path):
     conflicted = POLICY.replace(
         "review:",
@@ -155,7 +149,8 @@ def test_the_policys_pointer_to_its_docs_names_a_real_page():
 
     walk(mkdocs["nav"])
     pointers = re.findall(r"\(([^()]+ → [^()]+)\)", (ROOT / "governance/policy.yml").read_text())
-    assert pointers and all(p in pages for p in pointers), (pointers, sorted(pages))
+    # a fork may drop the comment; a pointer that stays must name a page of the site
+    assert all(p in pages for p in pointers), (pointers, sorted(pages))
 
 
 def _make_n(*args, path=None) -> str:

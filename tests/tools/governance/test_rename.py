@@ -212,7 +212,8 @@ def test_a_line_break_in_a_name_is_refused_in_one_line_and_nothing_is_written(tm
 
 def test_a_non_ascii_name_gets_a_transliterated_package():
     assert rename.slug("Ünïcode Café") == "unicode-cafe"
-    assert rename.slug("Straße & Co.") == "strae-co"  # ß has no decomposition: dropped
+    assert rename.slug("Straße & Co.") == "strasse-co"
+    assert rename.slug("Łódź Ørsted") == "lodz-orsted"
     with pytest.raises(UserError, match="give one with --package"):
         rename.slug("日本語")
 
