@@ -58,6 +58,7 @@ class FakeRepo:
     labels: list[dict] = field(default_factory=list)  # the repository's label set
     private_vulnerability_reporting: bool = False
     rulesets: list[dict] = field(default_factory=list)
+    protection: dict | None = None  # the default branch's classic protection, as GitHub gives it
     version: int = 0  # bumped by every change, so the server's sorted views stay true
     _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
 
@@ -588,6 +589,22 @@ class GitHubServer:
             if method == "DELETE":
                 repo.labels.remove(label)
                 return 204, None, {}
+        m = re.match(r"^/branches/([^/]+)/protection$", rest)
+        if m and method == "GET":
+            if m.group(1) != "main" or repo.protection is None:
+                return 404, {"message": "Branch not protected"}, {}
+            return 200, repo.protection, {}
+        m = re.match(r"^/rules/branches/([^/]+)$", rest)
+        if m and method == "GET":  # the rules of active rulesets that target the branch
+            rules = []
+            for r in repo.rulesets:
+                include = ((r.get("conditions") or {}).get("ref_name") or {}).get("include", [])
+                targeted = "~DEFAULT_BRANCH" in include or f"refs/heads/{m.group(1)}" in include
+                if r["enforcement"] == "active" and (m.group(1) == "main" and targeted):
+                    rules += [{**rule, "ruleset_source_type": "Repository",
+                               "ruleset_source": repo.full_name, "ruleset_id": r["id"]}
+                              for rule in r["rules"]]  # fmt: skip
+            return 200, rules, {}
         if rest == "/rulesets":
             if method == "GET":
                 summary = [

@@ -227,14 +227,18 @@ class GitHubClient:
             base += ("&" if "?" in base else "?") + query
         return base
 
-    def get(self, url: str, what: str) -> Page:
-        """One GET, conditional when the cache has the URL."""
+    def get(self, url: str, what: str, missing_ok: bool = False) -> Page:
+        """One GET, conditional when the cache has the URL. With ``missing_ok`` a 404 is an
+        answer (a page of no data), not an error: what is not there (a branch without
+        protection) is a fact to read."""
         cached = self.cache.get(url) if self.cache else None
         headers = {"If-None-Match": cached[0]} if cached and cached[0] else {}
 
         def send():
             status, resp_headers, body = self.requester.requestJson("GET", url, headers=headers)
             data = json.loads(body) if body else None
+            if status == 404 and missing_ok:
+                return status, resp_headers, None
             if status >= 400:
                 raise self.requester.createException(status, resp_headers, data)
             return status, resp_headers, data

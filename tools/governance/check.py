@@ -8,8 +8,11 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..files import write_text_atomic
+from ..governance import codeowners as owners
 from ..governance.generate import (
     CODE_OF_CONDUCT,
+    CODEOWNERS,
+    GENERATED_MARK,
     OWNER_ROLES,
     SECTIONS,
     eligible_owners,
@@ -61,10 +64,8 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
         path = root / rel
         if not path.is_file():
             problems.append(Problem(rel.as_posix(), "missing; run `governance sync`"))
-        elif path.read_text(encoding="utf-8") != text:
-            problems.append(
-                Problem(rel.as_posix(), "out of date with the policy; run `governance sync`")
-            )
+        elif (have := path.read_text(encoding="utf-8")) != text:
+            problems.append(_drift(rel, have, text, files))
     conduct = root / CODE_OF_CONDUCT
     if conduct.is_file() and splice(conduct.read_text(encoding="utf-8"), "contact", "") is None:
         problems.append(  # a warning: a repository using these hooks may have its own CoC
@@ -107,13 +108,15 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
             Problem(
                 policy_file,
                 "names no active maintainer yet: add yourself under people (role maintainer, "
-                "with the areas you own); until then CODEOWNERS has no owners",
+                "with the areas you own); until then CODEOWNERS has no fallback owner for "
+                "the paths no area holds",
                 warning=True,
             )
         )
     for name, area in policy.areas.items():
         where = f"{policy_file}: areas.{name}"
-        if not eligible_owners(policy, name) and not area.teams:  # a team owns it: enough
+        if not eligible_owners(policy, name) and not area.teams and not area.unowned:
+            # a team owning it is enough; an unowned area wants nobody
             problems.append(
                 Problem(
                     where,
@@ -130,6 +133,30 @@ def check(policy: Policy, root: Path, files: list[str] | None = None) -> list[Pr
     problems += dead_globs(policy, files)
     problems += required_checks(policy, root)
     return problems
+
+
+def _drift(rel: Path, have: str, want: str, files: list[str]) -> Problem:
+    """A generated file that differs. A CODEOWNERS file written by hand (one `governance
+    init` imported) that gives every file the owners the policy gives is no drift: a
+    warning, until `governance sync` rewrites it; one that differs names a file."""
+    stale = Problem(rel.as_posix(), "out of date with the policy; run `governance sync`")
+    if rel.name != "CODEOWNERS" or have.startswith(GENERATED_MARK):
+        return stale
+    before, _ = owners.parse(have)
+    after, _ = owners.parse(want)
+    changed = owners.differences(before, after, files)
+    if changed:
+        return Problem(
+            rel.as_posix(),
+            f"written by hand, and the policy gives {len(changed)} file(s) other owners, e.g. "
+            f"{changed[0]}; fix the policy, or run `governance sync` to make it so",
+        )
+    return Problem(
+        rel.as_posix(),
+        "written by hand, but means what the policy says for every file; `governance sync` "
+        "rewrites it from the policy",
+        warning=True,
+    )
 
 
 def required_checks(policy: Policy, root: Path) -> list[Problem]:
@@ -209,6 +236,9 @@ def expected(policy: Policy, root: Path) -> dict[Path, str]:
     except UserError:  # a repository without identity.toml: no issue chooser to generate
         repository = None
     out = generated(policy, repository)
+    here = codeowners_path(root)
+    if here != CODEOWNERS:  # GitHub reads the repository's own file where it keeps it
+        out = {here if rel == CODEOWNERS else rel: text for rel, text in out.items()}
     for rel, (name, section) in SECTIONS.items():
         path = root / rel
         if path.is_file():
@@ -216,6 +246,15 @@ def expected(policy: Policy, root: Path) -> dict[Path, str]:
             if text is not None:
                 out[rel] = text
     return out
+
+
+def codeowners_path(root: Path) -> Path:
+    """Where the repository keeps CODEOWNERS: the first of GitHub's three places that holds
+    one (GitHub reads only that one), else .github/CODEOWNERS."""
+    for place in owners.LOCATIONS:
+        if (root / place).is_file():
+            return Path(place)
+    return CODEOWNERS
 
 
 def sync(policy: Policy, root: Path) -> list[Path]:

@@ -28,7 +28,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="the repository root (default: the nearest directory above the current one "
         "that holds identity.toml or governance/policy.yml)",
     )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        help="the policy file (default: ROOT/governance/policy.yml); relative to the root",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    i = sub.add_parser(
+        "init",
+        help="write a starting policy for an existing repository from what it holds",
+        description="Write governance/policy.yml for a repository that has none: areas "
+        "imported from its CODEOWNERS (checked file by file to keep their owners) or taken "
+        "from its top-level folders; people proposed per area from the last year's commits "
+        "and git blame, as comments with their evidence; bots from the history (.mailmap "
+        "respected); with a token, labels, merge settings and the default branch's protection "
+        "from GitHub. Also writes CODEOWNERS and governance/MAINTAINERS.md where they do not "
+        "exist. Never overwrites a file without --force: a second run changes nothing.",
+    )
+    i.add_argument("--force", action="store_true", help="write over an existing policy file")
+    i.add_argument("--days", type=int, default=365,
+                   help="the history the proposals weigh, up to HEAD (default: 365)")  # fmt: skip
+    i.add_argument("--no-blame", action="store_true",
+                   help="skip git blame (faster on large trees: proposals by commits "
+                   "alone)")  # fmt: skip
+    i.add_argument("--repository", help="OWNER/REPO on GitHub (default: the origin remote's)")
+    i.add_argument("--token-env", default="GITHUB_TOKEN",
+                   help="the variable holding a token to read GitHub with (default: GITHUB_TOKEN;"
+                   " without one GitHub is not read)")  # fmt: skip
+    i.add_argument("--api-url", default="https://api.github.com")
 
     sub.add_parser(
         "sync",
@@ -230,9 +258,70 @@ def cmd_apply(args, root: Path, policy) -> int:
     return 1 if args.check and changes else 0
 
 
+def cmd_init(args) -> int:
+    from ..community_report.sources.git import toplevel
+    from ..files import write_text_atomic
+    from ..governance import init
+
+    if args.days <= 0:
+        raise UserError(f"--days {args.days}: give a positive number of days")
+    root = args.root or toplevel(Path.cwd())
+    if root is None:
+        raise UserError(f"{Path.cwd()}: not a git repository; run governance init inside one")
+    path = root / (args.policy or POLICY_FILE)
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    if path.exists() and not args.force:
+        print(f"{shown}: already there; nothing written (--force writes a new one over it)")
+        return 0
+    token = os.environ.get(args.token_env)
+    repo = args.repository or init.origin_repository(root)
+    if args.repository and not identity.REPOSITORY.match(args.repository):
+        raise UserError(f"--repository {args.repository!r}: not OWNER/REPO")
+    local = init.read_local(root, args.days, blame=not args.no_blame)
+    remote = None
+    if token and repo:
+        from ..github import GitHubClient
+
+        client = GitHubClient(token, args.api_url, token_env=args.token_env)
+        try:
+            remote = init.read_github(client, repo)
+        finally:
+            client.close()
+    draft = init.draft(local, remote)
+    if draft.differences and not args.force:
+        raise UserError(
+            f"{local.codeowners[0]}: the policy cannot give {len(draft.differences)} file(s) "
+            f"the owners CODEOWNERS gives them, e.g. {draft.differences[0]}; nothing written "
+            "(--force writes it anyway)"
+        )
+    text = init.render(draft, shown)
+    policy = init.check_draft(text, path)
+    for line in init.describe(draft):
+        print(line)
+    if remote is None:
+        why = "no OWNER/REPO (give --repository)" if not repo else f"${args.token_env} is empty"
+        print(f"GitHub: not read ({why}); labels and protection left at the defaults")
+    write_text_atomic(path, text)
+    print(f"wrote {shown}")
+    for rel, want in checks.expected(policy, root).items():
+        if not (root / rel).exists():  # never over an existing file
+            write_text_atomic(root / rel, want)
+            print(f"wrote {rel.as_posix()}")
+    print("next: read it through, then `governance check` and `governance sync`")
+    return 0
+
+
+def _load(root: Path, args):
+    if args.policy is not None:
+        return load_policy(path=args.policy if args.policy.is_absolute() else root / args.policy)
+    return load_policy(root)
+
+
 @cli_entry
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "init":
+        return cmd_init(args)
     if args.command == "rename":
         root = args.root or identity.find_root()
         new, derived = rename_mod.rename(root, **rename_mod.from_args(args))
@@ -248,14 +337,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
 
-    root = args.root or identity.find_root(markers=ROOT_MARKERS)
+    try:
+        root = args.root or identity.find_root(markers=ROOT_MARKERS)
+    except UserError as exc:  # an existing project that has not adopted a policy yet
+        raise UserError(f"{exc}; in a project without a policy, `governance init` writes "
+                        "one from what the repository holds") from None  # fmt: skip
     if args.command == "release":
         from ..governance.release import release
 
         tag = release(root)
         print(f"tagged {tag}; publish it with: git push origin {tag}")
         return 0
-    policy = load_policy(root)
+    policy = _load(root, args)
     if args.command == "apply":
         return cmd_apply(args, root, policy)
     if args.command == "nudge":

@@ -16,6 +16,7 @@ CODE_OF_CONDUCT = Path("governance") / "CODE_OF_CONDUCT.md"
 SECURITY = Path("governance") / "SECURITY.md"
 MAINTAINERS = Path("governance") / "MAINTAINERS.md"
 OWNER_ROLES = ("maintainer", "reviewer")
+GENERATED_MARK = "# Generated from governance/policy.yml"
 ROLE_TITLES = {
     "steering": "Steering committee",
     "maintainer": "Maintainers",
@@ -31,7 +32,7 @@ def eligible_owners(policy: Policy, area: str) -> list[Person]:
 
 def codeowners(policy: Policy) -> str:
     lines = [
-        "# Generated from governance/policy.yml by `governance sync`: edit the policy, not this.",
+        GENERATED_MARK + " by `governance sync`: edit the policy, not this.",
         "# GitHub applies the last matching line, so broader patterns come first; the review",
         "# bot and the community report give each path the areas of that same line.",
         "",
@@ -52,6 +53,8 @@ def codeowners(policy: Policy) -> str:
         owners = list(dict.fromkeys(owners))
         if owners:
             lines.append(f"/{pattern} {' '.join(owners)}")
+        elif all(policy.areas[name].unowned for name in areas):
+            lines.append(f"/{pattern}")  # no owner: nobody is asked, not the broader line's
     return "\n".join(lines) + "\n"
 
 

@@ -53,6 +53,15 @@ class Area(Strict):
     description: Name
     paths: Annotated[list[Glob], Field(min_length=1)]
     teams: list[Team] = []  # GitHub teams (org/team) that are code owners too
+    # owned by nobody on purpose: CODEOWNERS lists the paths with no owner, so no broader
+    # line's owners are asked either (what a CODEOWNERS line without owners means)
+    unowned: bool = False
+
+    @model_validator(mode="after")
+    def _nobody(self):
+        if self.unowned and self.teams:
+            raise ValueError("an unowned area has no teams; remove one or the other")
+        return self
 
 
 class Approvals(Strict):
@@ -218,6 +227,11 @@ class Policy(Strict):
     contact: Contact = Contact()
     bots: list[BotLogin] = []
     public_email_domains: list[Domain] = []
+    # how CODEOWNERS orders the areas' globs (GitHub applies the last matching line):
+    # "specific-last" sorts broader globs first, so each path gets its most specific glob;
+    # "as-written" keeps the order the areas and their paths are written in, as a
+    # CODEOWNERS file imported by `governance init` needs when its order is not that one
+    codeowners_order: Literal["specific-last", "as-written"] = "specific-last"
 
     @model_validator(mode="after")
     def _cross_references(self):
@@ -235,6 +249,11 @@ class Policy(Strict):
                     raise ValueError(
                         f"people[{i}].areas: unknown area {area!r}; "
                         f"areas are: {', '.join(self.areas)}"
+                    )
+                if self.areas[area].unowned:
+                    raise ValueError(
+                        f"people[{i}].areas: {area!r} is unowned (areas.{area}.unowned); "
+                        "remove the area from the person or the unowned flag"
                     )
             if person.emeritus is not None and person.emeritus < person.since:
                 raise ValueError(f"people[{i}].emeritus {person.emeritus} is before since")
@@ -276,14 +295,17 @@ class Policy(Strict):
     @cached_property
     def ownership_lines(self) -> list[tuple[str, list[str]]]:
         """(glob, areas) in CODEOWNERS order: broader globs first, so that GitHub's rule —
-        the last matching line wins — gives each path its most specific glob. A glob that
-        two areas list belongs to both."""
+        the last matching line wins — gives each path its most specific glob (or, with
+        ``codeowners_order: as-written``, the order they are written in). A glob that two
+        areas list belongs to both."""
         owners: dict[str, list[str]] = {}
         for name, area in self.areas.items():
             for pattern in area.paths:
                 owners.setdefault(pattern, [])
                 if name not in owners[pattern]:
                     owners[pattern].append(name)
+        if self.codeowners_order == "as-written":
+            return list(owners.items())
         return [(p, owners[p]) for p in sorted(owners, key=specificity)]
 
     def areas_for(self, path: str) -> list[str]:
