@@ -71,3 +71,50 @@ def sample_root(tmp_path) -> Path:
     shutil.copy2(SAMPLE_POLICY, root / "governance" / "policy.yml")
     shutil.copy2(SAMPLE_EVENTS, root / "governance" / "events.yml")
     return root
+
+
+class Installed:
+    """The built wheel unpacked as pip would into a folder of its own, outside the checkout,
+    with the project's dependencies from this environment behind it (nothing downloaded)."""
+
+    def __init__(self, site: Path, venv_python: Path, home: Path):
+        self.site, self.python, self.home = site, venv_python, home
+        self.env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(self, module: str, args: list[str], cwd: Path, env: dict | None = None,
+            torch: bool = False):  # fmt: skip
+        """``module``'s ``main(args)`` as its console script runs it; torch unimportable
+        unless ``torch``."""
+        import subprocess
+
+        hide = "" if torch else "import sys; sys.modules['torch'] = None; "
+        code = f"{hide}from {module} import main; raise SystemExit(main({args!r}))"
+        return subprocess.run([self.python, "-c", code], cwd=cwd, capture_output=True,
+                              text=True, env={**self.env, **(env or {})})  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory) -> Installed:
+    import subprocess
+    import sys
+    import sysconfig
+
+    base = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "--no-index", "-w", str(base / "dist"), str(ROOT)],
+                   check=True, capture_output=True)  # fmt: skip
+    (wheel,) = (base / "dist").glob("*.whl")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    own = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()"
+                               "['purelib'])"], capture_output=True, text=True,
+                              check=True).stdout.strip())  # fmt: skip
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index",
+                    "--target", str(own), str(wheel)], check=True, capture_output=True)  # fmt: skip
+    (own / "zz-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    home = base / "elsewhere"
+    home.mkdir()
+    installed = Installed(own, python, home)
+    installed.wheel = wheel
+    return installed

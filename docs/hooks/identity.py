@@ -1,8 +1,10 @@
 """MkDocs hook: the site reads the project's identity from identity.toml at build time.
 
 Pages may write ``{{ identity.name }}``, ``{{ identity.repository }}`` and the other fields of
-identity.toml, and ``{{ contact.questions }}`` (where to ask: the policy's ``contact.questions``,
-else the repository's Discussions); the footer's copyright line comes from identity.toml too.
+identity.toml, ``{{ contact.questions }}`` (where to ask: the policy's ``contact.questions``,
+else the repository's Discussions) and ``{{ release }}`` (the release tag of pyproject.toml's
+version, ``vX.Y.Z``, the one the reusable workflows install by default); the footer's
+copyright line comes from identity.toml too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tools import identity  # noqa: E402
 
 _FIELD = re.compile(r"\{\{\s*identity\.(\w+)\s*\}\}")
 _QUESTIONS = re.compile(r"\{\{\s*contact\.questions\s*\}\}")
+_RELEASE = re.compile(r"\{\{\s*release\s*\}\}")
 
 
 def on_config(config, **_):
@@ -29,6 +32,10 @@ def on_config(config, **_):
     from tools.policy import load_policy
 
     config["extra"]["questions"] = questions_url(load_policy(ROOT), ident.repository)
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    config["extra"]["release"] = f"v{project['version']}"
     return config
 
 
@@ -42,4 +49,5 @@ def on_page_markdown(markdown, page, config, **_):
         return str(getattr(ident, name))
 
     markdown = _QUESTIONS.sub(config["extra"]["questions"], markdown)
+    markdown = _RELEASE.sub(config["extra"]["release"], markdown)
     return _FIELD.sub(field, markdown)

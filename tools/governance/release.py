@@ -56,6 +56,15 @@ def problems(root: Path) -> tuple[str, list[str]]:
             )
     elif released is not None:
         out.append("CITATION.cff: date-released is set but there is no CHANGELOG.md to agree")
+    from ..governance.workflows import input_default, reusable
+
+    for path in reusable(root):  # callers of this release must run this release's code
+        ref = input_default(path.read_text(encoding="utf-8"), "guildkit-ref")
+        if ref is not None and ref != f"v{version}":
+            out.append(
+                f"{path.relative_to(root).as_posix()}: the guildkit-ref input defaults to "
+                f"{ref!r}, not 'v{version}'; set it, so that callers of v{version} run its code"
+            )
     return version, out
 
 

@@ -237,6 +237,15 @@ def plan(
         text = path.read_text(encoding="utf-8")
         out[path] = text.replace(f"{old.repo_url}/", f"{new.repo_url}/")
 
+    from ..governance.workflows import reusable, set_input_default
+
+    for path in reusable(root):  # where callers install the tools from, and which release
+        text = set_input_default(path.read_text(encoding="utf-8"), "guildkit-repository",
+                                 new.repository)  # fmt: skip
+        if version is not None:
+            text = set_input_default(text, "guildkit-ref", f"v{version}")
+        out[path] = text
+
     path = root / ".copier-answers.yml"
     if path.is_file():  # a project made by copier: its next update renders with these answers
         text = path.read_text(encoding="utf-8")

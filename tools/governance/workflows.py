@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -61,8 +62,9 @@ def _job_names(root: Path, workflow: dict, depth: int = 0) -> list[str]:
         base = [_EXPR.sub("*", name) + s for s in suffixes]
         uses = job.get("uses")
         if isinstance(uses, str):  # a reusable workflow: its jobs, under this job's name
-            if uses.startswith("./") and depth < MAX_DEPTH:
-                called = _job_names(root, _load(root / uses.split("@")[0]), depth + 1)
+            local = uses.startswith(("./", "$/"))  # this repository's own, either spelling
+            if local and depth < MAX_DEPTH:
+                called = _job_names(root, _load(root / uses[2:].split("@")[0]), depth + 1)
             else:
                 called = ["*"]
             names += [f"{b} / {c}" for b in base for c in called]
@@ -88,3 +90,29 @@ def check_names(root: Path) -> list[str]:
 
 def produced(check: str, names: list[str]) -> bool:
     return any(check == n or ("*" in n and fnmatch.fnmatchcase(check, n)) for n in names)
+
+
+# --- the reusable workflows' defaults (what `rename` and `release` keep true) -----------------
+
+REUSABLE = "reusable-*.yml"
+
+
+def _default_line(name: str) -> re.Pattern[str]:
+    """The ``default:`` line of the input ``name`` of a ``workflow_call``."""
+    return re.compile(
+        rf"(^ +{re.escape(name)}:\n(?:(?! +default:).*\n)*? +default: )(\"[^\"\n]*\"|\S*)$",
+        re.MULTILINE,
+    )
+
+
+def input_default(text: str, name: str) -> str | None:
+    m = _default_line(name).search(text)
+    return m.group(2).strip('"') if m else None
+
+
+def set_input_default(text: str, name: str, value: str) -> str:
+    return _default_line(name).sub(lambda m: m.group(1) + json.dumps(value), text)
+
+
+def reusable(root: Path) -> list[Path]:
+    return sorted((root / WORKFLOWS).glob(REUSABLE))

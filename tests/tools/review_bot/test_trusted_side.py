@@ -266,7 +266,10 @@ def test_review_post_workflow_runs_one_at_a_time_per_pull_request():
 
 
 def test_the_trusted_job_installs_only_hash_locked_dependencies():
-    flow = (ROOT / ".github/workflows/review-post.yml").read_text()
+    caller = yaml.safe_load((ROOT / ".github/workflows/review-post.yml").read_text())
+    job = caller["jobs"]["post"]
+    assert job["uses"] == "$/.github/workflows/reusable-review-post.yml"
+    flow = (ROOT / ".github/workflows/reusable-review-post.yml").read_text()
     installs = [line for line in flow.splitlines() if "pip install" in line]
     assert installs and all("--require-hashes" in line or "--no-deps" in line for line in installs)
     lock = (ROOT / ".github/requirements/review-bot.txt").read_text()
