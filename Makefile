@@ -18,6 +18,9 @@ TORCH_FROM := $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX) --retries 0,)
 
 # The MNIST root for `make bench`: the shared 5k/10k split where a checkout has it, else data/.
 DATA_DIR ?= $(firstword $(wildcard ../shared/datasets/mnist-5k) data)
+# The full MNIST (60,000 training digits) for the 99% recipe against pytorch/examples' anchor:
+# the shared copy where a checkout has it, else data/ (`make mnist` fetches it there).
+FULL_DATA_DIR ?= $(firstword $(wildcard ../shared/datasets/mnist-60k) data)
 
 # A Python with the peers that `make bench` compares the community report with (git-fame,
 # PyDriller, Perceval), kept out of .venv, e.g.
@@ -78,6 +81,8 @@ test: lint unit
 bench: $(VENV)/.dev
 	$(BIN)/python -m reference_model bench --data-dir "$(DATA_DIR)" --json bench-reference-model.json \
 		--plot docs/assets/reference-model-bench.svg
+	$(BIN)/python -m benchmarks.reference_anchor --data-dir "$(FULL_DATA_DIR)" \
+		--json bench-reference-anchor.json
 	$(BIN)/python -m benchmarks.community_report --json bench-community-report.json
 	$(BIN)/python -m benchmarks.community_store --json bench-community-store.json
 	$(BIN)/python -m benchmarks.community_peers --peers-python "$(PEERS_PYTHON)" \

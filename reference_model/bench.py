@@ -28,6 +28,7 @@ and (c).
 from __future__ import annotations
 
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -46,28 +47,40 @@ def _quiet(*_args) -> None:
     pass
 
 
-def _fit_with_loader(train_set, epochs: int, device: torch.device, seed: int):
+def _fit_with_loader(train_set, epochs: int, device: torch.device, seed: int, after_epoch=None):
     """The seed recipe as a PyTorch user writes it: a shuffling DataLoader at batch 64, Adam
-    1e-3. Returns (the trained MLP, train seconds with the device synchronised at both ends)."""
+    1e-3. Returns (the trained MLP, train seconds with the device synchronised at both ends,
+    the cumulative seconds after each epoch). ``after_epoch(net)`` runs off the clock."""
     from torch.utils.data import DataLoader
 
     torch.manual_seed(seed)
     net = models.MLP().to(device)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loader = DataLoader(train_set, batch_size=64, shuffle=True)
-    seconds = 0.0
+    # on CUDA as pytorch/examples sets it: a worker process and pinned memory
+    extra = {"num_workers": 1, "pin_memory": True} if device.type == "cuda" else {}
+    loader = DataLoader(train_set, batch_size=64, shuffle=True, **extra)
+    seconds, elapsed = 0.0, []
     for _ in range(epochs):
-        net.train()
-        dist.synchronize(device)
-        t0 = time.perf_counter()
-        for x, y in loader:
-            x, y = x.to(device), y.to(device)
-            opt.zero_grad()
-            F.cross_entropy(net(x), y).backward()
-            opt.step()
-        dist.synchronize(device)
-        seconds += time.perf_counter() - t0
-    return net, seconds
+        seconds += loader_epoch(net, loader, opt, F.cross_entropy, device)
+        elapsed.append(seconds)
+        if after_epoch is not None:
+            after_epoch(net)
+    return net, seconds, elapsed
+
+
+def loader_epoch(net, loader, opt, loss, device: torch.device) -> float:
+    """One epoch of the loop a PyTorch user writes around a DataLoader; its seconds, with the
+    device synchronised at both ends."""
+    net.train()
+    dist.synchronize(device)
+    t0 = time.perf_counter()
+    for x, y in loader:
+        x, y = x.to(device), y.to(device)
+        opt.zero_grad()
+        loss(net(x), y).backward()
+        opt.step()
+    dist.synchronize(device)
+    return time.perf_counter() - t0
 
 
 def _train_indices(train_split: data.Split, val_fraction: float) -> torch.Tensor:
@@ -92,9 +105,18 @@ def baseline_epochs(
     train_set = Subset(train_set, _train_indices(train_split, val_fraction).tolist())
     if tile > 1:
         train_set = ConcatDataset([train_set] * tile)
-    net, seconds = _fit_with_loader(train_set, epochs, device, seed)
     val_part = data.hold_out(train_split, val_fraction)[1]
-    return {"seconds": seconds, **_judge(net, val_part, test_split, device)}
+    curve: list[float] = []
+
+    def judge(net):  # validation after each epoch, off the clock: its time to a target
+        if len(val_part):
+            curve.append(training.evaluate(net, val_part.to(device))[0])
+
+    net, seconds, elapsed = _fit_with_loader(train_set, epochs, device, seed, judge)
+    each = [t - (elapsed[i - 1] if i else 0.0) for i, t in enumerate(elapsed)]
+    history = [{"epoch": i + 1, "seconds": t, "val_accuracy": a}
+               for i, (t, a) in enumerate(zip(each, curve, strict=False))]  # fmt: skip
+    return {"seconds": seconds, "history": history, **_judge(net, val_part, test_split, device)}
 
 
 def tensor_baseline_epochs(
@@ -109,7 +131,7 @@ def tensor_baseline_epochs(
     train_part, val_part = data.hold_out(train_split, val_fraction)
     tiled = train_part.tile(tile)
     train_set = TensorDataset(data.normalise(tiled.images), tiled.labels)
-    net, seconds = _fit_with_loader(train_set, epochs, device, seed)
+    net, seconds, _ = _fit_with_loader(train_set, epochs, device, seed)
     return {"seconds": seconds, **_judge(net, val_part, test_split, device)}
 
 
@@ -120,6 +142,32 @@ def _judge(net, val_part: data.Split, test_split: data.Split, device: torch.devi
         "test_accuracy": training.evaluate(net, test_split.to(device))[0],
         "val_accuracy": training.evaluate(net, val_part.to(device))[0] if len(val_part) else None,
     }
+
+
+def machine_facts(device: torch.device) -> dict:
+    """What a figure was measured on: the CPU's model, cores and features, or the GPU."""
+    import os
+    import platform
+
+    facts = {"device": str(device), "torch": torch.__version__}
+    if device.type == "cuda":
+        props = torch.cuda.get_device_properties(device)
+        facts.update(name=props.name, description=f"{props.name}, torch {torch.__version__}")
+        return facts
+    name = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    features = dist.cpu_features()
+    facts.update(name=name, cores=os.cpu_count(), threads=torch.get_num_threads(),
+                 features=features,
+                 description=f"{name}, {os.cpu_count()} cores ({', '.join(features) or 'no AVX'}), "
+                 f"torch {torch.__version__}")  # fmt: skip
+    return facts
 
 
 def spread(values: list[float]) -> dict:
@@ -153,18 +201,19 @@ def train_flops_per_sample(net: torch.nn.Module) -> int:
 def matmul_peak(
     device: torch.device, precision: str, seconds: float = 1.0, max_size: int = 2048
 ) -> float:
-    """Measured FLOP/s of large matrix products through the trainer's own path (``F.linear``
-    of fp32 tensors, under bf16 autocast for bf16): the machine's practical peak for it.
-    The size grows from 256 to ``max_size`` while time allows (a CPU without bf16 units is
-    slow; a GPU needs 8192 to approach its peak)."""
+    """Measured FLOP/s of large matrix products (``F.linear``, the trainer's own operation)
+    on tensors already in the precision measured — bf16 operands for bf16, so no cast is
+    timed: the machine's practical peak for it. The size grows from 256 to ``max_size``
+    while time allows (a CPU without bf16 units is slow; a GPU needs 8192 to approach its
+    peak)."""
+    dtype = torch.bfloat16 if precision == "bf16" else torch.float32
 
     def product(size: int):
-        x = torch.randn(size, size, device=device)
-        w = torch.randn(size, size, device=device)
+        x = torch.randn(size, size, device=device, dtype=dtype)
+        w = torch.randn(size, size, device=device, dtype=dtype)
 
         def run():
-            with training.autocast(device, precision):
-                return F.linear(x, w)
+            return F.linear(x, w)
 
         return run
 
@@ -249,6 +298,7 @@ def run(
     seeds: int = 5,
     optimizers: bool = True,
     compile_row: bool = True,
+    repeats: int = 3,
     log=print,
     peak_seconds: float = 1.0,
     roofline_samples: int = 10_000,
@@ -260,6 +310,7 @@ def run(
     seed = training.recipe_config("seed", epochs=seed_epochs)
     train_part, val_part = data.hold_out(train_split, seed.val_fraction)
     fig: dict = {
+        "machine": machine_facts(dev),
         "device": str(dev),
         "precision": precision,
         "compile": compile,
@@ -272,30 +323,53 @@ def run(
         "seeds": seeds,
     }
 
-    log(f"(a) one epoch of {tile} × {len(train_split):,} samples, batch 64, Adam 1e-3 …")
-    # throughput only: the whole training file, nothing held out, no accuracy read
-    base = baseline_epochs(root, train_split, test_split, 1, tile, dev)
-    tensor = tensor_baseline_epochs(train_split, test_split, 1, tile, dev)
+    log(f"(a) one epoch of {tile} × {len(train_split):,} samples, batch 64, Adam 1e-3, "
+        f"{repeats} alternating runs of each …")  # fmt: skip
+    # throughput only: the whole training file, nothing held out, no accuracy read. The runs
+    # alternate, so a change in the machine's load hits every pipeline alike; each figure is
+    # the median, with the range.
     one = training.recipe_config("seed", epochs=1, val_fraction=0.0)
     tiled = train_split.tile(tile)
-    ours = training.train(one, tiled, test_split, replace(runtime, compile=False), log=_quiet)
+    runs: dict[str, list[float]] = {"dataloader": [], "tensor_dataloader": [], "ours": []}
+    error, compile_seconds = None, []
+    for _ in range(repeats):
+        runs["dataloader"].append(baseline_epochs(root, train_split, test_split, 1, tile,
+                                                  dev)["seconds"])  # fmt: skip
+        runs["tensor_dataloader"].append(
+            tensor_baseline_epochs(train_split, test_split, 1, tile, dev)["seconds"]
+        )
+        runs["ours"].append(training.train(one, tiled, test_split,
+                                           replace(runtime, compile=False),
+                                           log=_quiet).train_seconds)  # fmt: skip
+        if compile_row and error is None:
+            try:
+                compiled = training.train(
+                    one, tiled, test_split, replace(runtime, compile=True), log=_quiet
+                )
+                runs.setdefault("compiled", []).append(compiled.train_seconds)
+                compile_seconds.append(compiled.compile_seconds)
+            except Exception as exc:  # no C++ compiler, an unsupported backend: report, go on
+                error = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    med = statistics.median
     fig["epoch"] = {
         "samples": tile * len(train_split),
-        "dataloader_seconds": base["seconds"],
-        "tensor_dataloader_seconds": tensor["seconds"],
-        "ours_seconds": ours.train_seconds,
-        "speedup": base["seconds"] / ours.train_seconds,
-        "speedup_vs_tensor_dataloader": tensor["seconds"] / ours.train_seconds,
+        "repeats": repeats,
+        "runs": runs,
+        "dataloader_seconds": med(runs["dataloader"]),
+        "tensor_dataloader_seconds": med(runs["tensor_dataloader"]),
+        "ours_seconds": med(runs["ours"]),
+        "speedup": med(runs["dataloader"]) / med(runs["ours"]),
+        "speedup_vs_tensor_dataloader": med(runs["tensor_dataloader"]) / med(runs["ours"]),
+        # each alternating run's own ratio: how far the figure moves with the machine's load
+        "speedup_range": _ratio_range(runs["dataloader"], runs["ours"]),
+        "speedup_vs_tensor_dataloader_range": _ratio_range(runs["tensor_dataloader"], runs["ours"]),
     }
-    if compile_row:
-        try:
-            compiled = training.train(
-                one, tiled, test_split, replace(runtime, compile=True), log=_quiet
-            )
-            fig["epoch"]["compiled_seconds"] = compiled.train_seconds
-            fig["epoch"]["compile_seconds"] = compiled.compile_seconds
-        except Exception as exc:  # no C++ compiler, an unsupported backend: report, go on
-            fig["epoch"]["compile_error"] = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    if runs.get("compiled"):
+        fig["epoch"]["compiled_seconds"] = med(runs["compiled"])
+        # the first run's: later runs in this process reuse its compiled code
+        fig["epoch"]["compile_seconds"] = compile_seconds[0]
+    if error is not None:
+        fig["epoch"]["compile_error"] = error
 
     log(f"(b) {seed_epochs} epochs of the seed recipe three ways, then --recipe fast, "
         f"seeds 0–{seeds - 1}; accuracy on {len(val_part):,} held-out digits …")  # fmt: skip
@@ -322,6 +396,12 @@ def run(
             if row["val_accuracy"] >= target:
                 reached.append({"seed": s, "epoch": row["epoch"], "seconds": elapsed})
                 break
+    seed_reached = []
+    for s, r in enumerate(ours_runs):
+        first = _first_reach(r.history, target)
+        if first is not None:
+            seed_reached.append({"seed": s, **first})
+    base_reached = _first_reach(base.get("history", []), target)
     fig["curves"] = {
         "seed recipe, reference_model": _curve(ours_runs[0].history),
         "--recipe fast": _curve(fast_runs[0].history),
@@ -337,15 +417,24 @@ def run(
         "fast": _spread_results(fast_runs),
     }
     to_target = spread([r["seconds"] for r in reached]) if reached else None
+    seed_to_target = spread([r["seconds"] for r in seed_reached]) if seed_reached else None
+    # time to the same target on both sides: fast's against the seed recipe's own first epoch
+    # at the target (this trainer, over the seeds that reach it; the per-sample pipeline,
+    # seed 0), never against a whole 10-epoch run
     fig["fast"] = {
         "config": fast_runs[0].metrics()["config"],
         "target_val_accuracy": target,
         "reached": reached,
         "reached_seeds": len(reached),
         "seconds_to_target": to_target,
-        "fraction_of_dataloader_seed": to_target and to_target["mean"] / base["seconds"],
+        "seed_recipe_reached": seed_reached,
+        "seed_recipe_seconds_to_target": seed_to_target,
+        "dataloader_reached": base_reached,
+        "fraction_of_dataloader_seed": (
+            to_target and base_reached and to_target["mean"] / base_reached["seconds"]
+        ),
         "fraction_of_ours_seed": (
-            to_target and to_target["mean"] / fig["seed"]["ours"]["seconds"]["mean"]
+            to_target and seed_to_target and to_target["mean"] / seed_to_target["mean"]
         ),
     }
 
@@ -370,6 +459,22 @@ def run(
     fig["roofline"] = roofline(train_part, test_split, device, roofline_samples, peak_seconds)
     fig["bench_self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return fig
+
+
+def _first_reach(history: list[dict], target: float) -> dict | None:
+    """The first epoch whose validation accuracy reaches ``target``, with the training
+    seconds up to its end; None if none does."""
+    elapsed = 0.0
+    for row in history:  # each row: one epoch's seconds and its validation accuracy
+        elapsed += row["seconds"]
+        if row.get("val_accuracy") is not None and row["val_accuracy"] >= target:
+            return {"epoch": row["epoch"], "seconds": elapsed}
+    return None
+
+
+def _ratio_range(numerators: list[float], denominators: list[float]) -> tuple[float, float]:
+    ratios = [a / b for a, b in zip(numerators, denominators, strict=True)]
+    return (min(ratios), max(ratios))
 
 
 def _spread_results(results: list) -> dict:
@@ -464,27 +569,40 @@ def _pm(sp: dict, percent: bool = True) -> str:
 def table(fig: dict) -> str:
     """The figures as a markdown report, ready for the docs site."""
     e, s, f = fig["epoch"], fig["seed"], fig["fast"]
+    runs = e.get("runs", {})
+
+    def secs(key: str, median: float) -> str:
+        values = runs.get(key, [median])
+        return f"{median:.2f} ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else (
+            f"{median:.2f}")  # fmt: skip
+
+    lo, hi = e.get("speedup_range", (e["speedup"], e["speedup"]))
+    tlo, thi = e.get("speedup_vs_tensor_dataloader_range", (e["speedup_vs_tensor_dataloader"],) * 2)
     lines = [
-        f"device {fig['device']}, {fig['precision']}, compile {fig['compile']}, "
-        f"torch {fig['torch']}, {fig['threads']} threads; {fig['train_samples']:,} training "
+        f"{fig.get('machine', {}).get('description', fig['device'])}; {fig['precision']}, "
+        f"compile {fig['compile']}, {fig['threads']} threads; {fig['train_samples']:,} training "
         f"digits, {fig['val_samples']:,} held out for validation, {fig['test_samples']:,} test",
         "",
-        "| (a) one epoch, batch 64, Adam 1e-3 | samples | seconds | samples/s | speed-up |",
+        f"| (a) one epoch, batch 64, Adam 1e-3; median (range) of {e.get('repeats', 1)} "
+        "alternating runs | samples | seconds | samples/s | speed-up |",
         "|---|---:|---:|---:|---:|",
-        f"| DataLoader + ToTensor + Normalize | {e['samples']:,} | {e['dataloader_seconds']:.2f} "
+        f"| DataLoader + ToTensor + Normalize | {e['samples']:,} "
+        f"| {secs('dataloader', e['dataloader_seconds'])} "
         f"| {e['samples'] / e['dataloader_seconds']:,.0f} | 1.00× |",
         f"| DataLoader over a TensorDataset | {e['samples']:,} "
-        f"| {e['tensor_dataloader_seconds']:.2f} "
+        f"| {secs('tensor_dataloader', e['tensor_dataloader_seconds'])} "
         f"| {e['samples'] / e['tensor_dataloader_seconds']:,.0f} "
         f"| {e['dataloader_seconds'] / e['tensor_dataloader_seconds']:.2f}× |",
-        f"| reference_model trainer | {e['samples']:,} | {e['ours_seconds']:.2f} "
-        f"| {e['samples'] / e['ours_seconds']:,.0f} | {e['speedup']:.2f}× "
-        f"({e['speedup_vs_tensor_dataloader']:.2f}× the TensorDataset) |",
+        f"| reference_model trainer | {e['samples']:,} | {secs('ours', e['ours_seconds'])} "
+        f"| {e['samples'] / e['ours_seconds']:,.0f} | {e['speedup']:.2f}× (each run "
+        f"{lo:.2f}–{hi:.2f}×; {e['speedup_vs_tensor_dataloader']:.2f}× the TensorDataset, "
+        f"{tlo:.2f}–{thi:.2f}×) |",
     ]
     if "compiled_seconds" in e:
         lines.append(
             f"| reference_model trainer, --compile | {e['samples']:,} "
-            f"| {e['compiled_seconds']:.2f} | {e['samples'] / e['compiled_seconds']:,.0f} "
+            f"| {secs('compiled', e['compiled_seconds'])} "
+            f"| {e['samples'] / e['compiled_seconds']:,.0f} "
             f"| {e['dataloader_seconds'] / e['compiled_seconds']:.2f}× "
             f"({e['ours_seconds'] / e['compiled_seconds']:.2f}× eager; "
             f"+{e['compile_seconds']:.1f} s compiling, not counted) |"
@@ -514,18 +632,35 @@ def table(fig: dict) -> str:
         f"accuracy, {f['target_val_accuracy']:.2%}; --recipe fast reached it on "
         f"{f['reached_seeds']} of {n} seeds",
     ]
+
+    def at(reached: list[dict]) -> str:
+        return ", ".join(f"seed {r['seed']}: epoch {r['epoch']}, {r['seconds']:.2f} s"
+                         for r in reached)  # fmt: skip
+
     if f["seconds_to_target"]:
-        at = ", ".join(f"seed {r['seed']}: epoch {r['epoch']}, {r['seconds']:.2f} s"
-                       for r in f["reached"])  # fmt: skip
-        lines[-1] += (
-            f" ({at}); mean {f['seconds_to_target']['mean']:.2f} s = "
-            f"{f['fraction_of_dataloader_seed']:.3f} of the DataLoader seed run "
-            f"(1/{1 / f['fraction_of_dataloader_seed']:.1f}), "
-            f"{f['fraction_of_ours_seed']:.3f} of this trainer's "
-            f"(1/{1 / f['fraction_of_ours_seed']:.1f})."
-        )
+        lines[-1] += f" ({at(f['reached'])}); mean {f['seconds_to_target']['mean']:.2f} s."
     else:
         lines[-1] += "."
+    seed_to, base_at = f.get("seed_recipe_seconds_to_target"), f.get("dataloader_reached")
+    line = (f"The seed recipe on this trainer reached the same target on "
+            f"{len(f.get('seed_recipe_reached', []))} of {n} seeds")  # fmt: skip
+    if seed_to:
+        line += f" ({at(f['seed_recipe_reached'])}); mean {seed_to['mean']:.2f} s"
+    line += "; the per-sample DataLoader pipeline (seed 0) "
+    if base_at:
+        line += f"at epoch {base_at['epoch']}, {base_at['seconds']:.2f} s."
+    else:
+        line += "did not reach it."
+    lines.append(line)
+    if f.get("fraction_of_ours_seed") or f.get("fraction_of_dataloader_seed"):
+        parts = []
+        if f.get("fraction_of_ours_seed"):
+            parts.append(f"{f['fraction_of_ours_seed']:.3f} of the seed recipe's time to it on "
+                         f"this trainer (1/{1 / f['fraction_of_ours_seed']:.1f})")  # fmt: skip
+        if f.get("fraction_of_dataloader_seed"):
+            parts.append(f"{f['fraction_of_dataloader_seed']:.3f} of the per-sample pipeline's "
+                         f"(1/{1 / f['fraction_of_dataloader_seed']:.1f})")  # fmt: skip
+        lines.append("Time to the same target: fast's mean is " + ", ".join(parts) + ".")
     if "optimizers" in fig:
         lines += [
             "",

@@ -1,7 +1,9 @@
-"""The models: the source document's MLP (the default) and a small CNN."""
+"""The models: the source document's MLP (the default), a CNN, and the small CNN of the 99%
+recipe."""
 
 from __future__ import annotations
 
+import torch
 from torch import nn
 
 
@@ -36,7 +38,28 @@ class CNN(nn.Module):
         return self.classifier(self.features(x.view(-1, 1, 28, 28)))
 
 
-MODELS = {"mlp": MLP, "cnn": CNN}
+class SmallCNN(nn.Module):
+    """Two strided convolutions with batch norm, then a 128-unit layer: the ``cnn99`` recipe's
+    network (99% test accuracy in three epochs). Strides instead of pooling, and
+    channels-last tensors, are what make it quick on a CPU."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 16, 5, stride=2, padding=2), nn.BatchNorm2d(16), nn.ReLU(),  # 16×14×14
+            nn.Conv2d(16, 32, 3, stride=2, padding=1), nn.BatchNorm2d(32), nn.ReLU(),  # 32×7×7
+        )  # fmt: skip
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10)
+        )
+        self.to(memory_format=torch.channels_last)
+
+    def forward(self, x):
+        x = x.view(-1, 1, 28, 28).contiguous(memory_format=torch.channels_last)
+        return self.classifier(self.features(x))
+
+
+MODELS = {"mlp": MLP, "cnn": CNN, "small-cnn": SmallCNN}
 
 
 def build(name: str) -> nn.Module:

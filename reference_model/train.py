@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -58,21 +58,27 @@ class Config:
         return optim.OPTIMIZERS[self.optimizer].lr if self.lr is None else self.lr
 
 
+# The quickest recipe found that matches the seed recipe's accuracy, chosen on the validation
+# split by `python -m benchmarks.reference_tune` (docs: Reference model). Twice the batch
+# amortises each step; a one-cycle schedule lets Nesterov momentum peak at its lr; label
+# smoothing keeps the short run from over-confident minima.
+FAST = {
+    "epochs": 3,
+    "batch_size": 128,
+    "optimizer": "nesterov",
+    "lr": 0.2,
+    "schedule": "onecycle",
+    "label_smoothing": 0.1,
+}
+
 RECIPES: dict[str, dict] = {
     # The source document: MLP 784-500-10, Adam at 1e-3, batch 64, 10 epochs.
     "seed": {},
-    # The quickest recipe found that matches the seed recipe's validation accuracy, chosen on
-    # the validation split by `python -m benchmarks.reference_tune` (docs: Reference model).
-    # Twice the batch amortises each step; a one-cycle schedule lets Nesterov momentum peak
-    # at its lr; label smoothing keeps the short run from over-confident minima.
-    "fast": {
-        "epochs": 3,
-        "batch_size": 128,
-        "optimizer": "nesterov",
-        "lr": 0.2,
-        "schedule": "onecycle",
-        "label_smoothing": 0.1,
-    },
+    "fast": FAST,
+    # 99% test accuracy on the full MNIST in three epochs: fast's schedule on the small CNN
+    # (strided convolutions, batch norm, channels-last) with a little weight decay; chosen on
+    # the validation split (docs: Reference model).
+    "cnn99": {**FAST, "model": "small-cnn", "weight_decay": 5e-4},
 }
 
 
@@ -88,7 +94,7 @@ class Runtime:
     """How a run executes; none of this changes the result beyond float rounding."""
 
     device: str = "auto"
-    precision: str = "fp32"  # or bf16 (autocast)
+    precision: str = "fp32"  # or bf16 (autocast), or auto (resolve_precision)
     compile: bool = False
     deterministic: bool = False
     progress: bool | None = None  # None: a progress bar when stderr is a terminal
@@ -150,6 +156,20 @@ def set_determinism(on: bool) -> None:
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.use_deterministic_algorithms(on)
     torch.backends.cudnn.benchmark = not on
+
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    """``auto``: bf16 where the hardware computes it natively — a CUDA GPU that supports it,
+    a CPU with AVX-512 BF16 or AMX — else fp32. Measured on an AVX-512 BF16 CPU (docs:
+    Reference model), bf16 trained the seed recipe 1.27× and cnn99 1.32× faster at the same
+    accuracy; without those instructions bf16 is emulated and several times slower."""
+    if precision != "auto":
+        return precision
+    if device.type == "cuda":
+        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
+    if device.type == "cpu":
+        return "bf16" if {"avx512_bf16", "amx_bf16"} & set(dist.cpu_features()) else "fp32"
+    return "fp32"
 
 
 def autocast(device: torch.device, precision: str):
@@ -383,6 +403,7 @@ def train(
     set_determinism(runtime.deterministic)
     device = dist.resolve_device(runtime.device)
     ctx, device = dist.init(device)
+    runtime = replace(runtime, precision=resolve_precision(runtime.precision, device))
     say = log if ctx.is_main else (lambda *_: None)
 
     torch.manual_seed(cfg.seed)  # the same initial weights on every rank
@@ -587,9 +608,11 @@ def _finite(value):
 
 
 def _warm_up(model, net, cfg: Config, n: int, ctx, device, runtime: Runtime) -> float:
-    """Compile before the clock starts: one forward and backward pass at each batch shape the
+    """Compile before the clock starts: forward and backward passes at each batch shape the
     epochs will use (the full batch and the ragged last one, which would otherwise compile
-    again mid-epoch). Gradients are dropped and the RNG restored, so results do not change."""
+    again mid-epoch) — on CUDA three of each, since CUDA-graph trees record a shape on its
+    second call and replay it from the third. Gradients are dropped, and the RNG and the
+    model's buffers (batch norm's running statistics) restored, so results do not change."""
     # a list, not a set: under DDP every rank must run as many backward passes as the others
     sizes = [len(range(ctx.rank, cfg.batch_size, ctx.world_size))]
     if n % cfg.batch_size:
@@ -597,13 +620,19 @@ def _warm_up(model, net, cfg: Config, n: int, ctx, device, runtime: Runtime) -> 
     dist.synchronize(device)
     t0 = time.perf_counter()
     devices = [device] if device.type == "cuda" else []
+    passes = 3 if device.type == "cuda" else 1
+    buffers = {name: b.clone() for name, b in net.named_buffers()}
     with torch.random.fork_rng(devices=devices):
         for size in sizes:
-            x = torch.zeros(size, 784, device=device)
-            with autocast(device, runtime.precision):
-                logits = model(x)
-            logits.float().sum().backward()
-            net.zero_grad(set_to_none=True)
+            for _ in range(passes):
+                x = torch.zeros(size, 784, device=device)
+                with autocast(device, runtime.precision):
+                    logits = model(x)
+                logits.float().sum().backward()
+                net.zero_grad(set_to_none=True)
+    with torch.no_grad():
+        for name, b in net.named_buffers():
+            b.copy_(buffers[name])
     dist.synchronize(device)
     return time.perf_counter() - t0
 

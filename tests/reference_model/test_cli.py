@@ -121,8 +121,21 @@ def test_bench_runs_both_pipelines_side_by_side(tiny_mnist):
     fig = bench.run(
         tiny_mnist, device="cpu", tile=2, seed_epochs=1, seeds=3, optimizers=False,
         compile_row=False, log=lambda *_: None, peak_seconds=0.05, roofline_samples=256,
+        repeats=3,
     )  # fmt: skip
     assert fig["epoch"]["samples"] == 1200
+    # (a) three alternating runs of each pipeline; each figure is their median, with the range
+    runs = fig["epoch"]["runs"]
+    assert {k: len(v) for k, v in runs.items()} == {"dataloader": 3, "tensor_dataloader": 3,
+                                                     "ours": 3}  # fmt: skip
+    assert fig["epoch"]["ours_seconds"] == sorted(runs["ours"])[1]
+    lo, hi = fig["epoch"]["speedup_range"]
+    assert lo <= max(a / b for a, b in zip(runs["dataloader"], runs["ours"], strict=True)) <= hi
+    # time to the target on both sides: the seed recipe's own first epoch at it, not its
+    # whole run
+    for run in fig["fast"]["seed_recipe_reached"]:
+        assert 1 <= run["epoch"] <= 1 and run["seconds"] > 0
+    assert fig["machine"]["description"]
     # (b) over three seeds, accuracy on the held-out digits; the target is the baseline's mean
     tv = fig["seed"]["tensor_dataloader"]
     assert len(tv["val_accuracy"]["values"]) == 3 and fig["val_samples"] == 60
