@@ -100,10 +100,21 @@ by = {re.sub(r"^.*<|>$", "", row[0]): row[loc] for row in fame["data"]}
 print(json.dumps({"seconds": seconds, "by": by}))
 """,
 }
+# the same blames with whitespace ignored and moves followed: ours' --blame-whitespace
+# --blame-moves against git-fame's -w -M
+DRIVERS["ours-blame-wm"] = DRIVERS["ours-blame"].replace(
+    "read_blame(Path(sys.argv[1]), activity)",
+    "read_blame(Path(sys.argv[1]), activity, flags=('-w', '-M'))",
+)
+DRIVERS["git-fame-wm"] = DRIVERS["git-fame"].replace(
+    '"--show-email", sys.argv[1]', '"--show-email", "-w", "-M", sys.argv[1]'
+)
 TASKS = {
     "lines": ("lines added and deleted per contributor, whole history", "ours-lines",
-              ("pydriller", "perceval")),
-    "blame": ("lines at HEAD per contributor (blame)", "ours-blame", ("git-fame",)),
+              ("pydriller", "perceval"), {}),
+    "blame": ("lines at HEAD per contributor (blame)", "ours-blame", ("git-fame",), {}),
+    "blame-wm": ("lines at HEAD per contributor, blame -w -M", "ours-blame-wm", ("git-fame",),
+                 {"git-fame": "git-fame-wm"}),
 }  # fmt: skip
 PEER_PACKAGES = {"pydriller": "pydriller", "perceval": "perceval", "git-fame": "gitfame"}
 LABELS = {"pydriller": "PyDriller", "perceval": "Perceval (GrimoireLab's git backend)",
@@ -129,9 +140,9 @@ def _has(python: str, module: str) -> bool:
 
 def bench(commits: dict[str, int], peers_python: str, workdir: Path) -> dict:
     out = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "tasks": {}}
-    for task, (title, ours, peers) in TASKS.items():
+    for task, (title, ours, peers, drivers) in TASKS.items():
         repo = workdir / f"repo-{task}"
-        make_repo(repo, commits[task])
+        make_repo(repo, commits[task.split("-")[0]])
         mirror = workdir / f"mirror-{task}"
         subprocess.run(["git", "clone", "-q", "--mirror", str(repo), str(mirror)], check=True)
         mine = _run(sys.executable, ours, repo, mirror)
@@ -140,12 +151,13 @@ def bench(commits: dict[str, int], peers_python: str, workdir: Path) -> dict:
             if not _has(peers_python, PEER_PACKAGES[peer]):
                 rows[peer] = {"error": f"not installed in {peers_python}"}
                 continue
-            got = _run(peers_python, peer, repo, mirror)
+            got = _run(peers_python, drivers.get(peer, peer), repo, mirror)
             if "seconds" in got:
                 got["ratio"] = got["seconds"] / mine["seconds"]
                 got["same_figures"] = got["by"] == mine["by"]
             rows[peer] = got
-        out["tasks"][task] = {"title": title, "commits": commits[task], "rows": rows}
+        out["tasks"][task] = {"title": title, "commits": commits[task.split("-")[0]],
+                              "rows": rows}  # fmt: skip
     return out
 
 

@@ -69,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="also who owns the code as it stands: git blame of every text file at HEAD, per "
         "area (one git process a file, on every core; slower on big repositories)",
     )
+    p.add_argument("--blame-whitespace", action="store_true",
+                   help="with --blame: ignore whitespace changes (git blame -w)")  # fmt: skip
+    p.add_argument("--blame-moves", action="store_true",
+                   help="with --blame: lines moved in a file keep their author (-M)")  # fmt: skip
+    p.add_argument("--blame-copies", action="store_true",
+                   help="with --blame: so do lines moved or copied across files (-C)")  # fmt: skip
+    p.add_argument(
+        "--no-ignore-revs",
+        action="store_true",
+        help="with --blame: count the commits listed in .git-blame-ignore-revs too (by default "
+        "blame looks through them, as GitHub's does)",
+    )
     p.add_argument(
         "--include",
         action="append",
@@ -250,8 +262,14 @@ def collect(args, window: Window, source: str, store=None):
         store=store,
     )
     if args.blame:
+        flags, note = git_source.blame_flags(
+            path, args.blame_whitespace, args.blame_moves, args.blame_copies,
+            not args.no_ignore_revs,
+        )  # fmt: skip
         git_source.read_blame(path, activity, tuple(args.exclude), tuple(args.include),
-                              keep_generated=args.keep_generated)  # fmt: skip
+                              keep_generated=args.keep_generated, flags=tuple(flags))  # fmt: skip
+        if note:
+            activity.notes.append(note)
     return activity, policy
 
 

@@ -181,3 +181,37 @@ def test_lock_files_and_vendor_folders_are_left_out_of_lines_as_linguist_does(tm
     repo.commit("Ana Ruiz", "ana@corp.example", D(2026, 4, 4),
                 {".gitattributes": "uv.lock -linguist-generated\n"})  # fmt: skip
     assert "uv.lock" in lines_and_hotspots()[1]  # the project opted it back in
+
+
+def _blame_owners(capsys, root, *flags) -> dict[str, int]:
+    report = _json(capsys, str(root), *WINDOW, "--blame", *flags)
+    (lib,) = [o for o in report["code_ownership"] if o["area"] == "lib"]
+    return {o["who"]: o["lines"] for o in lib["top"]}
+
+
+def test_blame_options_match_git_fames_and_ignore_revs_are_honoured(tmp_path, capsys):
+    """-w, -M and .git-blame-ignore-revs, each changing who owns which lines as git does."""
+    repo = Repo(tmp_path / "r")
+    # blocks long enough (20+ letters and digits) for git to recognise as moved
+    body = "".join(f"def function_number_{i}():\n    return {i} * 1000\n" for i in range(6))
+    repo.commit("Ana Ruiz", "ana@corp.example", D(2026, 4, 2), {"lib/a.py": body})
+    # Ben re-indents every line (whitespace only), then Cy moves the first function to the end
+    repo.commit("Ben Li", "ben@corp.example", D(2026, 4, 3),
+                {"lib/a.py": body.replace("    return", "        return")},
+                message="Reformat")  # fmt: skip
+    reformat = repo.git("rev-parse", "HEAD").strip()
+    lines = body.replace("    return", "        return").splitlines(keepends=True)
+    moved = "".join(lines[2:] + lines[:2])
+    repo.commit("Cy Diaz", "cy@corp.example", D(2026, 4, 4), {"lib/a.py": moved}, message="Move")
+    plain = _blame_owners(capsys, repo.root)  # Ana's def lines, Ben's re-indented returns
+    assert plain == {"ana@corp.example": 5, "ben@corp.example": 5, "cy@corp.example": 2}
+    # -w looks through the whitespace change; -M keeps the moved lines with their author
+    assert _blame_owners(capsys, repo.root, "--blame-whitespace") == {
+        "ana@corp.example": 10, "cy@corp.example": 2}  # fmt: skip
+    assert _blame_owners(capsys, repo.root, "--blame-whitespace", "--blame-moves") == {
+        "ana@corp.example": 12}  # fmt: skip
+    # the reformat listed in .git-blame-ignore-revs: blame looks through it by default
+    (repo.root / ".git-blame-ignore-revs").write_text(f"# formatting\n{reformat}\n")
+    ignored = _blame_owners(capsys, repo.root)
+    assert "ben@corp.example" not in ignored and sum(ignored.values()) == 12
+    assert _blame_owners(capsys, repo.root, "--no-ignore-revs") == plain

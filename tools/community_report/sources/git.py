@@ -439,13 +439,35 @@ def _path_filters(root: Path, folder: Path) -> dict[str, str] | None:
     return env if write.returncode == 0 else None
 
 
+IGNORE_REVS = ".git-blame-ignore-revs"  # GitHub's convention: commits blame looks through
+
+
+def blame_flags(
+    root: Path,
+    whitespace: bool = False,
+    moves: bool = False,
+    copies: bool = False,
+    ignore_revs: bool = True,
+) -> tuple[list[str], str | None]:
+    """``git blame``'s options for the choices (git-fame's ``-w``, ``-M``, ``-C``), and the
+    ignore-revs file when the repository has one and it is wanted: (flags, a note)."""
+    flags = [f for f, on in (("-w", whitespace), ("-M", moves), ("-C", copies)) if on]
+    note = None
+    if ignore_revs and (root / IGNORE_REVS).is_file():
+        flags += ["--ignore-revs-file", str((root / IGNORE_REVS).resolve())]
+        note = (f"Blame looks through the commits listed in {IGNORE_REVS} (formatting "
+                "changes, as GitHub's blame does); --no-ignore-revs counts them.")  # fmt: skip
+    return flags, note
+
+
 def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
                include: tuple[str, ...] = (), jobs: int | None = None,
-               keep_generated: bool = False) -> None:  # fmt: skip
+               keep_generated: bool = False, flags: tuple[str, ...] = ()) -> None:  # fmt: skip
     """Who last changed each line of the code as it stands at HEAD: ``git blame --porcelain``
     per text file (one process a file, run on every core, with the path filters of
-    ``_path_filters``), the same files left out as in the line counts. Sets
-    ``activity.blame``; authors are joined into identities as the commits' are."""
+    ``_path_filters``; ``flags`` from :func:`blame_flags`), the same files left out as in the
+    line counts. Sets ``activity.blame``; authors are joined into identities as the commits'
+    are."""
     import os
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
@@ -460,7 +482,7 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
     paths = sorted(p for p in sizes if p not in dropped)
 
     def one(path: str) -> list[tuple[str, str, int]]:
-        proc = _git(root, "blame", "--porcelain", "HEAD", "--", path, env=env)
+        proc = _git(root, "blame", "--porcelain", *flags, "HEAD", "--", path, env=env)
         out, _ = proc.communicate()
         if proc.returncode != 0:
             return []
