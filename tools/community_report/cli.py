@@ -22,7 +22,8 @@ REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 ORG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
 MAX_INACTIVE_DAYS = 36_500  # a century
 EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
-SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
+SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text",
+            ".csv": "csv"}  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         choices=sorted(RENDERERS),
-        help="default: from --output's suffix (.html, .md, .json), else text",
+        help="default: from --output's suffix (.html, .md, .json, .csv), else text; csv is the "
+        "table of every contributor of the window",
     )
     p.add_argument("--output", type=Path, help="write here instead of standard output")
     p.add_argument(
@@ -460,7 +462,7 @@ def _published(report: dict, args, fmt: str) -> dict:
     """The report as a reader sees it: without email addresses, unless asked or in JSON."""
     from .render.privacy import without_emails
 
-    return report if args.show_emails or fmt == "json" else without_emails(report)
+    return report if args.show_emails or fmt in ("json", "csv") else without_emails(report)
 
 
 @cli_entry
@@ -508,6 +510,11 @@ def run(args) -> int:
     fmt = (
         args.format or (SUFFIXES.get(args.output.suffix.lower()) if args.output else None) or "text"
     )
+    if over_time and fmt == "csv":
+        raise UserError(
+            "--format csv writes the window's contributor table; the series of --by have no "
+            "CSV form: use --format json, or drop --by"
+        )
     if over_time:
         from ..community_report.render.trends import TREND_RENDERERS
 

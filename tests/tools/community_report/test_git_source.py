@@ -169,7 +169,9 @@ def test_cli_json_and_html(history, tmp_path, capsys):
     )
     html = page.read_text()
     assert html.startswith("<!doctype html>") and "<svg" in html and "Ownership" in html
-    assert "<script" not in html and "http" not in html.split("<body>")[1].split("Generated")[0]
+    # self-contained: one inline script (the contributor table's sorting), nothing fetched
+    assert html.count("<script") == 1 and "<script>" in html and " src=" not in html
+    assert "http" not in html.split("<body>")[1].split("Generated")[0]
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,58 @@ def first_and_last(events: Iterable[tuple[str, datetime]], until: datetime) -> d
     return {who: (span[0], span[1]) for who, span in seen.items()}
 
 
+def every(
+    activity: Activity, window: Window, spans: dict, areas, names: dict[str, str]
+) -> list[dict]:
+    """Every contributor of the window, one row each: commits authored and co-authored (by a
+    Co-authored-by trailer), lines added and deleted, on GitHub the issues and pull requests
+    opened, comments and reviews; their first and last contribution over the whole history;
+    the areas their commits touched, most first. Bots are left out. Ordered by commits, then
+    other contributions."""
+    rows: dict[str, dict] = {}
+    touched: dict[str, Counter] = {}
+
+    def row(who: str) -> dict:
+        if who not in rows:
+            rows[who] = {"who": who, "name": names.get(who, who), "commits": 0, "co_authored": 0,
+                         "added": 0, "deleted": 0, "issues": 0, "pull_requests": 0,
+                         "comments": 0, "reviews": 0}  # fmt: skip
+            touched[who] = Counter()
+        return rows[who]
+
+    for c in activity.commits:
+        if c.is_merge or c.is_bot or c.authored_at not in window:
+            continue
+        r = row(c.author)
+        r["commits"] += 1
+        hit: set[str] = set()
+        for f in c.files or ():
+            r["added"] += f.added or 0
+            r["deleted"] += f.deleted or 0
+            hit.update(areas(f.path))
+        touched[c.author].update(hit)
+        for who in c.coauthors:
+            row(who)["co_authored"] += 1
+    for i in activity.issues:
+        if not i.author_is_bot and i.created_at in window:
+            row(i.author)["pull_requests" if i.is_pull_request else "issues"] += 1
+    for c in activity.comments:
+        if not c.author_is_bot and c.created_at in window:
+            row(c.author)["comments"] += 1
+    for rv in activity.reviews:
+        if not rv.author_is_bot and rv.submitted_at in window:
+            row(rv.author)["reviews"] += 1
+    out = []
+    for who, r in rows.items():
+        first, last = spans.get(who, (None, None))
+        r["first_contribution"] = first.isoformat() if first else None
+        r["last_contribution"] = last.isoformat() if last else None
+        r["areas"] = [a for a, _ in sorted(touched[who].items(), key=lambda kv: (-kv[1], kv[0]))]
+        out.append(r)
+    others = ("co_authored", "issues", "pull_requests", "comments", "reviews")
+    return sorted(out, key=lambda r: (-r["commits"], -sum(r[k] for k in others), r["who"]))
+
+
 def window_commits(commits: list[Commit], window: Window) -> list[Commit]:
     """Non-merge commits authored in the window, bots excluded."""
     return [

@@ -87,6 +87,11 @@ def ownership(
                     {"who": w, "name": names.get(w, w), "lines": n}
                     for w, n in by_lines[area].most_common(top)
                 ],
+                # everyone who changed the area, by commits (the analyst's full list)
+                "every": [
+                    {"who": w, "name": names.get(w, w), "commits": n, "lines": by_lines[area][w]}
+                    for w, n in sorted(people.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
                 "status": status,
             }
         )
@@ -134,6 +139,10 @@ def code_ownership(
                 "top": [
                     {"who": w, "name": names.get(w, w), "lines": n, "share": round(n / lines, 4)}
                     for w, n in owners.most_common(top)
+                ],
+                "every": [
+                    {"who": w, "name": names.get(w, w), "lines": n, "share": round(n / lines, 4)}
+                    for w, n in sorted(owners.items(), key=lambda kv: (-kv[1], kv[0]))
                 ],
                 "inactive_share": round(sum(owners[w] for w in inactive) / lines, 4),
                 "status": status,

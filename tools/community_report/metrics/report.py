@@ -10,7 +10,7 @@ from ...community_report.metrics import activity as act
 from ...community_report.metrics import churn
 from ...community_report.metrics import contributors as con
 from ...community_report.metrics import github as gh
-from ...community_report.metrics.ownership import code_ownership, ownership
+from ...community_report.metrics.ownership import area_of, code_ownership, ownership
 from ...community_report.metrics.sets import reads_github
 from ...community_report.metrics.window import Window
 from ...community_report.records import Activity
@@ -146,6 +146,7 @@ def build(
                 }
                 for w, n in cur.counts.most_common(10)
             ],
+            "every": con.every(activity, window, spans, area_of(policy), names),
             "new_contributors": [person(w) for w in cur.new],
             "credited_only": [person(w) for w in credited_only],
             "returning_contributors": [person(w) for w in back],

@@ -1,4 +1,5 @@
-"""Renderers: they only format a report (text, markdown, HTML, JSON).
+"""Renderers: they only format a report (text, markdown, HTML, JSON, and CSV for the
+contributor table).
 
 Names come from git and GitHub as their authors typed them, control characters included: an
 ESC or OSC sequence in a name would change the reader's terminal (its title, its colours) or
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...community_report.render import html, json_, markdown, text
+from ...community_report.render import csv_, html, json_, markdown, text
 from ...printable import printable
 
 
@@ -21,6 +22,7 @@ RENDERERS = {
     "md": _safe(markdown.render, "md"),
     "html": _safe(html.render, "html"),
     "json": _safe(json_.render, "json"),
+    "csv": _safe(csv_.render, "csv"),
 }
 
 
@@ -39,4 +41,5 @@ SET_RENDERERS = {
     "md": _safe(_each(markdown.render), "md"),
     "html": _safe(html.render_set, "html"),
     "json": _safe(json_.render, "json"),
+    "csv": _safe(csv_.render, "csv"),
 }

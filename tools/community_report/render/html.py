@@ -1,4 +1,6 @@
-"""One self-contained HTML file: tables and inline SVG charts, no scripts, no requests."""
+"""One self-contained HTML file: tables and inline SVG charts, and one small inline script
+that sorts and filters the table of every contributor — no requests, nothing fetched; without
+the script the table is all there, in the report's order."""
 
 from __future__ import annotations
 
@@ -14,7 +16,82 @@ td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left;vertical
 th{background:#f5f5f7}.charts{display:flex;flex-wrap:wrap;gap:2rem}
 figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}svg text{font-size:11px;fill:#333}
 .note{color:#555}
+table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort]::after{content:" ▲"}
+table.sortable th[aria-sort=descending]::after{content:" ▼"}td.n{text-align:right}
+input.filter{font:inherit;padding:.2rem .4rem;margin:.3rem 0;width:18rem}
 """
+
+# Click a heading to sort by it (again to reverse); type to keep the rows that contain it.
+SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  var body = table.tBodies[0], heads = table.querySelectorAll("th");
+  heads.forEach(function (th, i) {
+    th.tabIndex = 0;
+    function sort() {
+      var asc = th.getAttribute("aria-sort") !== "ascending";
+      heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[i], y = b.cells[i], c;
+        if (x.dataset.n !== undefined && y.dataset.n !== undefined) {
+          c = Number(x.dataset.n) - Number(y.dataset.n);
+        } else {
+          c = x.textContent.localeCompare(y.textContent);
+        }
+        return asc ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    }
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+  });
+  var filter = document.getElementById(table.dataset.filter);
+  filter.addEventListener("input", function () {
+    var q = filter.value.toLowerCase();
+    Array.prototype.forEach.call(body.rows, function (r) {
+      r.hidden = q !== "" && r.textContent.toLowerCase().indexOf(q) < 0;
+    });
+  });
+});
+"""
+CONTRIBUTOR_COLUMNS = (
+    ("Name", "name"), ("GitHub", "who"), ("Commits", "commits"), ("Co-authored", "co_authored"),
+    ("Lines added", "added"), ("Lines deleted", "deleted"), ("Issues", "issues"),
+    ("Pull requests", "pull_requests"), ("Comments", "comments"), ("Reviews", "reviews"),
+    ("First", "first_contribution"), ("Last", "last_contribution"), ("Areas", "areas"),
+)  # fmt: skip
+
+
+def contributor_table(report: dict, key: str) -> list[str]:
+    """Every contributor of the window, sortable and searchable (``key`` tells the tables of
+    one page apart)."""
+    people = report["contributors"].get("every", [])
+    out = [f"<h2>Every contributor ({len(people):,})</h2>"]
+    if not people:
+        return [*out, "<p class='note'>(none)</p>"]
+    out.append(f"<input class='filter' id='filter-{key}' type='search' placeholder='Filter "
+               "by name, login or area' aria-label='Filter contributors'>")  # fmt: skip
+    out.append(f"<table class='sortable' data-filter='filter-{key}'><thead><tr>")
+    out += [f"<th>{title}</th>" for title, _ in CONTRIBUTOR_COLUMNS]
+    out.append("</tr></thead><tbody>")
+    for person in people:
+        cells = []
+        for _, field in CONTRIBUTOR_COLUMNS:
+            value = person.get(field)
+            if isinstance(value, int):
+                cells.append(f"<td class='n' data-n='{value}'>{value:,}</td>")
+            elif field == "who":  # a login; an address only where --show-emails kept it
+                cells.append(f"<td>{escape(value or '')}</td>")
+            elif field in ("first_contribution", "last_contribution"):
+                cells.append(f"<td>{escape((value or '')[:10])}</td>")
+            elif isinstance(value, list):
+                cells.append(f"<td>{escape(', '.join(value))}</td>")
+            else:
+                cells.append(f"<td>{escape(str(value or ''))}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return out
 
 
 def bar_chart(labels: list[str], values: list[int], width: int = 520, height: int = 180) -> str:
@@ -59,7 +136,7 @@ def hbar_chart(labels: list[str], values: list[int], width: int = 520) -> str:
     return "".join(parts)
 
 
-def _body(report: dict) -> list[str]:
+def _body(report: dict, key: str = "all") -> list[str]:
     """One report's title, charts and tables."""
     title = heading(report)
     weeks = report["activity"]["by_week"]
@@ -100,6 +177,7 @@ def _body(report: dict) -> list[str]:
         else:
             body.append("<p class='note'>(none)</p>")
         body += [f"<p class='note'>{escape(n)}</p>" for n in s.notes]
+    body += contributor_table(report, key)
     api = report["api"]
     requests = (
         f"; GitHub API requests: {api['requests']} ({api['not_modified']} answered 304)"
@@ -119,7 +197,7 @@ def _page(title: str, body: list[str]) -> str:
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         + "\n".join(body)
-        + "</body></html>\n"
+        + f"<script>{SCRIPT}</script></body></html>\n"
     )
 
 
@@ -130,6 +208,6 @@ def render(report: dict) -> str:
 def render_set(report: dict) -> str:
     """The whole set, then each repository, on one page."""
     body = _body(report["all"])
-    for one in report["repositories"].values():
-        body += ["<hr>", *_body(one)]
+    for i, one in enumerate(report["repositories"].values()):
+        body += ["<hr>", *_body(one, f"repo-{i}")]
     return _page(heading(report["all"]), body)

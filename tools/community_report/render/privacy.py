@@ -7,7 +7,14 @@ from __future__ import annotations
 import copy
 
 INDIVIDUAL = "(individual) "
-PEOPLE_LISTS = ("top", "new_contributors", "returning_contributors", "core", "credited_only")
+PEOPLE_LISTS = (
+    "top",
+    "every",
+    "new_contributors",
+    "returning_contributors",
+    "core",
+    "credited_only",
+)
 
 
 def without_emails(report: dict) -> dict:
