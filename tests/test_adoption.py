@@ -98,5 +98,11 @@ def test_an_existing_project_adopts_guildkit_from_the_wheel(installed_wheel, tmp
                       ["apply", "acme/acme", "--api-url", server.base_url], root,
                       env={"GITHUB_TOKEN": "adm1n"})  # fmt: skip
         plan = ok(proc, "governance apply (plan)")
+        gh.add_issue(1, "carol", T0, title="Crash on empty file")  # no reply since March
+        proc = gk.run("guildkit.governance.cli",
+                      ["nudge", "acme/acme", "--api-url", server.base_url], root,
+                      env={"GITHUB_TOKEN": "adm1n"})  # fmt: skip
+        due = ok(proc, "governance nudge (dry run)")
     assert "plan only" in plan and "adm1n" not in plan + proc.stderr
+    assert "#1" in due and "would" in due.lower()
     assert not (root / "identity.toml").exists()  # nothing of the template was needed
