@@ -98,7 +98,7 @@ def maintainers_md(policy: Policy) -> str:
                         p.name + (" (example)" if p.example else ""),
                         _login(p),
                         ", ".join(p.areas) or "—",
-                        p.affiliation or "—",
+                        p.current_affiliation or "—",
                         p.since.isoformat(),
                     ]
                 )

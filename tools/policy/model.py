@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cached_property
 from pathlib import Path
@@ -30,16 +31,61 @@ Hours = Annotated[int, Field(gt=0)]
 Days = Annotated[int, Field(gt=0)]
 
 
+class Affiliation(Strict):
+    """An employer or organisation for a span of days: from ``from`` (inclusive; absent: the
+    beginning) until ``until`` (exclusive; absent: still)."""
+
+    org: Name
+    from_: Day | None = Field(None, alias="from")
+    until: Day | None = None
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.from_ is not None and self.until is not None and self.until <= self.from_:
+            raise ValueError(f"until {self.until} must be after from {self.from_}")
+        return self
+
+    def covers(self, day) -> bool:
+        started = self.from_ is None or self.from_ <= day
+        return started and (self.until is None or day < self.until)
+
+
 class Person(Strict):
     login: Login
     name: Name
     roles: Annotated[list[Role], Field(min_length=1)]
     areas: list[str] = []
-    affiliation: str | None = None
+    affiliation: str | None = None  # undated: the organisation on any day no entry below covers
+    affiliations: list[Affiliation] = []  # dated: who they worked for when
     emails: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = []  # commit emails
     since: Day
     emeritus: Day | None = None  # the day they stepped back; absent while active
     example: bool = False  # sample data from governance/examples.yml, not a real person
+
+    @model_validator(mode="after")
+    def _no_overlap(self):
+        spans = sorted(self.affiliations, key=lambda a: (a.from_ is not None, a.from_))
+        for a, b in itertools.pairwise(spans):
+            if a.until is None or (b.from_ is not None and b.from_ < a.until):
+                raise ValueError(
+                    f"affiliations: {a.org!r} and {b.org!r} overlap; give each a day on which "
+                    "it ends ('until') before the next begins"
+                )
+        return self
+
+    def affiliation_on(self, day) -> str | None:
+        """The organisation on ``day``: the dated entry that covers it, else ``affiliation``."""
+        for a in self.affiliations:
+            if a.covers(day):
+                return a.org
+        return self.affiliation
+
+    @property
+    def current_affiliation(self) -> str | None:
+        """Today's organisation as the policy states it: the open-ended dated entry, else
+        ``affiliation``."""
+        current = [a for a in self.affiliations if a.until is None]
+        return current[-1].org if current else self.affiliation
 
     @property
     def active(self) -> bool:

@@ -123,12 +123,17 @@ def absence_factor(commits: list[Commit]) -> int:
     return smallest_majority(Counter(c.author for c in commits).values())
 
 
-def organisation(identity: str, email: str, policy: Policy | None) -> str:
-    """A person's organisation: their policy affiliation, else their email's domain; someone
-    on a public email domain (gmail.com, users.noreply.github.com, …) is their own."""
+def organisation(identity: str, email: str, policy: Policy | None,
+                 when: datetime | None = None) -> str:  # fmt: skip
+    """A person's organisation on the day ``when``: their policy affiliation then (a dated
+    one covering the day, else the undated one), else their email's domain; someone on a
+    public email domain (gmail.com, users.noreply.github.com, …) is their own."""
     person = person_for(identity, email, policy)
-    if person is not None and person.affiliation:
-        return person.affiliation
+    org = None
+    if person is not None:
+        org = person.affiliation_on(when.date()) if when else person.current_affiliation
+    if org:
+        return org
     domain = email.rpartition("@")[2].lower() if "@" in email else ""
     extra = set(policy.public_email_domains) if policy else set()
     if not domain or is_public_domain(domain, extra):
@@ -146,8 +151,9 @@ def person_for(identity: str, email: str, policy: Policy | None):
 
 
 def elephant_factor(commits: list[Commit], policy: Policy | None) -> tuple[int, Counter]:
-    """The fewest organisations whose commits make up more than 50% of the window's."""
-    orgs = Counter(organisation(c.author, c.email, policy) for c in commits)
+    """The fewest organisations whose commits make up more than 50% of the window's, each
+    commit counted for its author's organisation on the day it was authored."""
+    orgs = Counter(organisation(c.author, c.email, policy, c.authored_at) for c in commits)
     return smallest_majority(orgs.values()), orgs
 
 
