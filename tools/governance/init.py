@@ -259,7 +259,14 @@ def _import(where: str, live: list, by_runs: bool, spelled: dict[str, str]):
     members: dict[str, list[str]] = {}
     for key, items in _groups(live, by_runs):
         first = items[0][0]
-        name = _unique(_slug(first.pattern.replace("*", " ")), areas)
+        teams_only = [spelled[o][1:] for o in key if "/" in o]
+        if not key:  # lines that name nobody
+            base = "unowned"
+        elif len(key) == 1 and teams_only:  # one team's lines: named after the team
+            base = _slug(teams_only[0].split("/", 1)[1])
+        else:
+            base = _slug(first.pattern.replace("*", " "))
+        name = _unique(base, areas)
         paths = list(dict.fromkeys(g for _, globs in items for g in globs))
         lines = ", ".join(str(r.line) for r, _ in items)
         area: dict = {"description": f"Imported from {where}, line{'s' if len(items) > 1 else ''} "

@@ -95,7 +95,8 @@ def test_codeowners_is_imported_with_its_meaning_kept(tmp_path, capsys):
     assert policy.codeowners_order == "as-written"
     assert policy.areas_for("lib/util/x.py") and policy.areas[policy.areas_for(
         "lib/util/x.py")[0]].unowned  # fmt: skip
-    assert any(a.teams == ["acme/core"] for a in policy.areas.values())
+    assert policy.areas["core"].teams == ["acme/core"]  # a team's lines: named after it
+    assert policy.areas["unowned"].unowned and policy.areas["unowned"].paths == ["lib/util/**"]
     assert {p.login for p in policy.people} == {"alice", "bob"}
     assert run(repo.root, capsys, "check")[0] == 0  # the hand-written file means the same
     code, out, _ = run(repo.root, capsys, "sync")
