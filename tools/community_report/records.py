@@ -85,6 +85,14 @@ class BlameLines:
     lines: int
 
 
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A git tag: a release, as most projects mark one."""
+
+    name: str
+    created_at: datetime  # the tagger's date for an annotated tag, else its commit's (UTC)
+
+
 @dataclass(slots=True)
 class Activity:
     """Everything a source read, for one repository."""
@@ -103,3 +111,4 @@ class Activity:
     merged_identities: list[dict] = field(default_factory=list)  # {"who", "names", "emails"}
     identities: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, email) → who
     blame: list[BlameLines] | None = None  # lines at HEAD by author (--blame), else not read
+    tags: list[Tag] | None = None  # the repository's tags (git sources), else not read

@@ -215,3 +215,19 @@ def test_blame_options_match_git_fames_and_ignore_revs_are_honoured(tmp_path, ca
     ignored = _blame_owners(capsys, repo.root)
     assert "ben@corp.example" not in ignored and sum(ignored.values()) == 12
     assert _blame_owners(capsys, repo.root, "--no-ignore-revs") == plain
+
+
+def test_release_cadence_from_the_tags(tmp_path, capsys):
+    repo = _repo(tmp_path)
+    env = {"GIT_COMMITTER_DATE": "2026-04-10T00:00:00+00:00", "GIT_COMMITTER_NAME": "R",
+           "GIT_COMMITTER_EMAIL": "r@corp.example"}  # fmt: skip
+    repo.git("tag", "v0.9", "HEAD~3")  # lightweight: its commit's date, 2026-01-10
+    repo.git("tag", "-a", "v1.0", "-m", "1.0", "HEAD~1", env=env)  # annotated: the tagger's
+    env["GIT_COMMITTER_DATE"] = "2026-05-20T00:00:00+00:00"
+    repo.git("tag", "-a", "v1.1", "-m", "1.1", env=env)
+    env["GIT_COMMITTER_DATE"] = "2026-08-01T00:00:00+00:00"
+    repo.git("tag", "-a", "v2.0", "-m", "2.0", env=env)  # after the window: not counted
+    rel = _json(capsys, str(repo.root), *WINDOW)["releases"]
+    assert rel == {"in_window": ["v1.0", "v1.1"], "total": 3, "median_days_between": 65.0,
+                   "last": "v1.1", "days_since_last": 42.0}  # fmt: skip
+    assert "Releases" in _text(capsys, str(repo.root), *WINDOW[:4])

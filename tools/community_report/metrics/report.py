@@ -158,6 +158,7 @@ def build(
         },
         "ownership": ownership(commits, policy, spans, inactive_cutoff, names),
         "hotspots": churn.hotspots(commits),
+        "releases": act.releases(activity.tags, window),
         "code_ownership": (
             code_ownership(activity.blame, policy, spans, inactive_cutoff, names)
             if activity.blame is not None

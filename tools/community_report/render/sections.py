@@ -188,6 +188,21 @@ def sections(report: dict) -> list[Section]:
                 ],
             )
         )
+    rel = report.get("releases")
+    if rel and rel["total"]:
+        median = rel["median_days_between"]
+        row = [
+            ", ".join(rel["in_window"][-8:]) or "none",
+            _n(rel["total"]),
+            "—" if median is None else f"{median:g}",
+            rel["last"],
+            f"{rel['days_since_last']:g}",
+        ]
+        headers = ["tags in the window", "tags in all", "median days between", "last tag",
+                   "days since"]  # fmt: skip
+        note = ("Releases as the repository's git tags mark them; the median gap is over the "
+                "last ten gaps up to the window's end.")  # fmt: skip
+        out.append(Section("Releases", headers, [row], [note]))
     if report.get("hotspots"):
         out.append(
             Section(

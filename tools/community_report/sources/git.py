@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ...community_report.identities import identity_of, unify
-from ...community_report.records import Activity, BlameLines, Commit, FileChange
+from ...community_report.records import Activity, BlameLines, Commit, FileChange, Tag
 from ...errors import UserError
 from ...policy.globs import matches
 
@@ -226,9 +226,24 @@ def read_commits(
               file=sys.stderr)  # fmt: skip
     raw = raw_log(root) if store is None else sync(root, store, activity.source)
     build_commits(activity, raw, is_bot, known_emails)
+    activity.tags = read_tags(root)
     if detail_since is not None:
         _add_files(root, activity, detail_since, until, exclude, include, not keep_generated)
     return activity
+
+
+def read_tags(root: Path) -> list[Tag]:
+    """Every tag, with its date (``creatordate``: the tagger's for an annotated tag, the
+    commit's for a lightweight one), oldest first."""
+    proc = _git(root, "for-each-ref", "--format=%(refname:short)%00%(creatordate:unix)",
+                "refs/tags")  # fmt: skip
+    out, _ = proc.communicate()
+    tags = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        name, _, stamp = line.partition("\0")
+        if stamp.strip().isdigit():
+            tags.append(Tag(name, datetime.fromtimestamp(int(stamp), UTC)))
+    return sorted(tags, key=lambda t: (t.created_at, t.name))
 
 
 def mailmap_digest(root: Path) -> str:
