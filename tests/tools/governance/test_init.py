@@ -212,3 +212,33 @@ def test_labels_and_protection_are_read_from_github(tmp_path, capsys, monkeypatc
     assert policy.repository.dismiss_stale_approvals is False
     assert policy.repository.block_force_pushes is True
     assert "t0k" not in (repo.root / "governance/policy.yml").read_text() + out
+
+
+def test_a_ruleset_is_read_as_branch_protection_is(tmp_path, capsys, monkeypatch):
+    """Protection by a ruleset (GitHub's newer way) reads as classic protection does; a
+    token that may not read protection is said once, and init goes on."""
+    repo = project(tmp_path, "* @acme/core\n")
+    monkeypatch.setenv("GITHUB_TOKEN", "t0k")
+    with GitHubServer(tokens=("t0k",)) as server:
+        gh = server.add_repo("acme", "p")
+        gh.rulesets = [{
+            "id": 5, "name": "main", "target": "branch", "source_type": "Repository",
+            "source": "acme/p", "enforcement": "active",
+            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+            "rules": [
+                {"type": "pull_request", "parameters": {"required_approving_review_count": 3,
+                 "require_code_owner_review": False, "dismiss_stale_reviews_on_push": True}},
+                {"type": "non_fast_forward"},
+            ],
+        }]  # fmt: skip
+        server.inject("/api/v3/repos/acme/p/branches/main/protection", 403, times=10,
+                      message="Resource not accessible by integration")  # fmt: skip
+        code, out, _ = run(repo.root, capsys, "init", "--repository", "acme/p",
+                           "--api-url", server.base_url)  # fmt: skip
+    assert code == 0, out
+    assert out.count("branch protection of main: not readable; needs Administration") == 1
+    policy = load_policy(repo.root)
+    assert policy.review.approvals.default == 3
+    assert policy.repository.dismiss_stale_approvals is True
+    assert policy.repository.require_code_owner_review is False
+    assert policy.repository.block_force_pushes is True
