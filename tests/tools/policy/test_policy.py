@@ -63,7 +63,7 @@ def _replace(text: str, old: str, new: str) -> str:
                 t, "  - login: li-wei-dev\n", "  - login: li-wei-dev\n    nick: li\n"
             ),
             "people[4].nick: unknown key; allowed keys here: login, name, roles, areas, "
-            "affiliation, emails, since, emeritus",
+            "affiliation, affiliations, emails, since, emeritus",
         ),
         (  # duplicate logins, whatever their case
             lambda t: _replace(t, "login: li-wei-dev", "login: Mira-Okafor"),
