@@ -59,6 +59,7 @@ class FakeRepo:
     private_vulnerability_reporting: bool = False
     rulesets: list[dict] = field(default_factory=list)
     protection: dict | None = None  # the default branch's classic protection, as GitHub gives it
+    commit_authors: dict[str, str] = field(default_factory=dict)  # sha → the linked login
     version: int = 0  # bumped by every change, so the server's sorted views stay true
     _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
 
@@ -589,6 +590,10 @@ class GitHubServer:
             if method == "DELETE":
                 repo.labels.remove(label)
                 return 204, None, {}
+        m = re.match(r"^/commits/([0-9a-f]{40})$", rest)
+        if m and method == "GET":  # a commit: GitHub links its author to an account, or not
+            login = repo.commit_authors.get(m.group(1))
+            return 200, {"sha": m.group(1), "author": user(login) if login else None}, {}
         m = re.match(r"^/branches/([^/]+)/protection$", rest)
         if m and method == "GET":
             if m.group(1) != "main" or repo.protection is None:

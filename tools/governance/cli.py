@@ -279,15 +279,18 @@ def cmd_init(args) -> int:
         raise UserError(f"--repository {args.repository!r}: not OWNER/REPO")
     local = init.read_local(root, args.days, blame=not args.no_blame)
     remote = None
+    draft = init.draft(local, None)
     if token and repo:
         from ..github import GitHubClient
 
         client = GitHubClient(token, args.api_url, token_env=args.token_env)
         try:
             remote = init.read_github(client, repo)
+            draft = init.draft(local, remote)
+            wanted = init.unknown_logins(draft, local.activity)
+            draft.logins = init.read_logins(client, repo, wanted)
         finally:
             client.close()
-    draft = init.draft(local, remote)
     if draft.differences and not args.force:
         raise UserError(
             f"{local.codeowners[0]}: the policy cannot give {len(draft.differences)} file(s) "

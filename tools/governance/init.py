@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from ..community_report.records import Activity
+from ..community_report.records import Activity, Commit
 from ..errors import UserError
 from ..github.client import Forbidden, GitHubClient
 from ..governance import codeowners as owners
@@ -94,6 +94,7 @@ class Draft:
     differences: list[str]  # files whose CODEOWNERS owners the policy could not keep
     source: str  # what the areas were made from, in words
     window: tuple[date, date] | None
+    logins: dict[str, str] = field(default_factory=dict)  # address → login, from GitHub
 
 
 # --- sources ---------------------------------------------------------------------------------
@@ -168,6 +169,30 @@ def read_github(client: GitHubClient, repo: str) -> Remote:
                        missing_ok=True).data or []  # fmt: skip
     _protection(remote, classic or {}, rules)
     return remote
+
+
+def unknown_logins(d: Draft, activity: Activity) -> dict[str, str]:
+    """The proposed people git knows only by address, each with their newest commit: the
+    commits GitHub can name a login for."""
+    wanted = {e.who for ranked in d.proposals.values() for e in ranked if "@" in e.who}
+    newest: dict[str, Commit] = {}
+    for c in activity.commits:
+        if c.author in wanted and (c.author not in newest
+                                   or c.authored_at > newest[c.author].authored_at):  # fmt: skip
+            newest[c.author] = c
+    return {who: c.sha for who, c in newest.items()}
+
+
+def read_logins(client: GitHubClient, repo: str, commits: dict[str, str]) -> dict[str, str]:
+    """address → GitHub login, from the author GitHub links to each commit (one request a
+    person); a commit GitHub links to no account gives none."""
+    out = {}
+    for who, sha in sorted(commits.items()):
+        data = client.get(client.url(f"repos/{repo}/commits/{sha}"), repo, missing_ok=True).data
+        login = ((data or {}).get("author") or {}).get("login")
+        if login:
+            out[who] = login
+    return out
 
 
 def _protection(remote: Remote, classic: dict, rules: list[dict]) -> None:
@@ -517,12 +542,14 @@ def render(d: Draft, policy_file: str) -> str:
             proposed.items(), key=lambda kv: (-sum(e.commits for _, e, _ in kv[1]), kv[0])
         ):
             ev = rows[0][1]
-            login = who if "@" not in who else "FILL-IN"
+            login = who if "@" not in who else d.logins.get(who, "FILL-IN")
             role = "maintainer" if any(rank == 0 for _, _, rank in rows) else "reviewer"
             entry = {"login": login, "name": ev.name, "roles": [role],
                      "areas": [a for a, _, _ in rows]}  # fmt: skip
             out.append(f"#   - {_q(entry)[:-2]}, since: {ev.first} }}")
-            if "@" in who:
+            if "@" in who and who in d.logins:
+                out.append(f"#      # GitHub names {login} the author of {who}'s commits")
+            elif "@" in who:
                 out.append(f"#      # the history gives no GitHub login for {who}")
             for area, e, _ in rows:
                 last = e.last.isoformat() if e.last else "none in the window"

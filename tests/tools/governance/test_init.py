@@ -242,3 +242,20 @@ def test_a_ruleset_is_read_as_branch_protection_is(tmp_path, capsys, monkeypatch
     assert policy.repository.dismiss_stale_approvals is True
     assert policy.repository.require_code_owner_review is False
     assert policy.repository.block_force_pushes is True
+
+
+def test_with_a_token_github_names_the_logins_git_does_not(tmp_path, capsys, monkeypatch):
+    repo = project(tmp_path)  # Bob commits as bob@work.example: no login in the history
+    bob_newest = repo.git("log", "-1", "--format=%H", "--author=bob@work.example").strip()
+    monkeypatch.setenv("GITHUB_TOKEN", "t0k")
+    with GitHubServer(tokens=("t0k",)) as server:
+        gh = server.add_repo("acme", "p")
+        gh.commit_authors[bob_newest] = "bobstone"
+        code, out, _ = run(repo.root, capsys, "init", "--repository", "acme/p",
+                           "--api-url", server.base_url)  # fmt: skip
+        asked = [r["path"] for r in server.requests() if "/commits/" in r["path"]]
+    assert code == 0, out
+    text = (repo.root / "governance/policy.yml").read_text()
+    assert 'login: "bobstone", name: "Bob Stone"' in text
+    assert "GitHub names bobstone the author of bob@work.example's commits" in text
+    assert asked == [f"/api/v3/repos/acme/p/commits/{bob_newest}"]  # one request a person
