@@ -67,13 +67,7 @@ def read_state(client: GitHubClient, repo: str) -> State:
     state.settings = {k: bool(data.get(k)) for k in SETTINGS}
     reporting = _get(client, f"{base}/private-vulnerability-reporting", repo, "settings", True)
     state.settings[PRIVATE_REPORTING] = bool((reporting or {}).get("enabled"))
-    for page in client.pages(f"{base}/labels", None, repo):
-        for label in page.data or ():
-            state.labels[label["name"].lower()] = {
-                "name": label["name"],
-                "color": (label.get("color") or "").lower(),
-                "description": label.get("description") or "",
-            }
+    state.labels = read_labels(client, repo)
     rulesets = _get(client, f"{base}/rulesets", repo, "ruleset", read=True) or []
     mine = next((r for r in rulesets if r.get("name") == RULESET_NAME), None)
     if mine is not None:
@@ -86,6 +80,20 @@ def read_state(client: GitHubClient, repo: str) -> State:
             "bypass_actors": full.get("bypass_actors") or [],
         }
     return state
+
+
+def read_labels(client: GitHubClient, repo: str) -> dict[str, dict]:
+    """The repository's labels, lower-case name → {"name", "color", "description"}: one
+    request per 100 labels."""
+    labels = {}
+    for page in client.pages(f"repos/{repo}/labels", None, repo):
+        for label in page.data or ():
+            labels[label["name"].lower()] = {
+                "name": label["name"],
+                "color": (label.get("color") or "").lower(),
+                "description": label.get("description") or "",
+            }
+    return labels
 
 
 def _get(client: GitHubClient, path: str, repo: str, kind: str, read: bool) -> Any:

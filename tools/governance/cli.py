@@ -278,9 +278,10 @@ def cmd_init(args) -> int:
     if args.repository and not identity.REPOSITORY.match(args.repository):
         raise UserError(f"--repository {args.repository!r}: not OWNER/REPO")
     local = init.read_local(root, args.days, blame=not args.no_blame)
-    remote = None
-    draft = init.draft(local, None)
-    if token and repo:
+    if not (token and repo):
+        remote = None
+        draft = init.draft(local, remote)
+    else:
         from ..github import GitHubClient
 
         client = GitHubClient(token, args.api_url, token_env=args.token_env)

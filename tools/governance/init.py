@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ..community_report.records import Activity, Commit
-from ..errors import UserError
 from ..github.client import Forbidden, GitHubClient
 from ..governance import codeowners as owners
 from ..governance.generate import codeowners as generated_codeowners
@@ -29,6 +28,7 @@ from ..policy.globs import matches
 from ..policy.model import Policy
 
 DAYS = 365  # the history the proposals weigh
+END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 PROPOSALS = 3  # people proposed per area at most
 MIN_COMMITS = 2  # in the window: one commit proposes nobody
 CODE = re.compile(r"\.(?:py|pyx|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|java|kt|scala|rb|php|cs|swift|"
@@ -140,22 +140,18 @@ def origin_repository(root: Path) -> str | None:
 def read_github(client: GitHubClient, repo: str) -> Remote:
     """Five to seven requests: the repository, its labels, private reporting, and the
     default branch's classic protection and the rules its rulesets apply."""
+    from ..governance.apply import PRIVATE_REPORTING, SETTINGS, read_labels
+
     data = client.get(client.url(f"repos/{repo}"), repo).data
-    settings = {k: bool(data.get(k)) for k in ("allow_merge_commit", "allow_squash_merge",
-                "allow_rebase_merge", "delete_branch_on_merge", "has_discussions")}  # fmt: skip
-    labels = [
-        {"name": x["name"], "color": (x.get("color") or "ededed").lower(),
-         "description": (x.get("description") or "")[:100]}
-        for page in client.pages(f"repos/{repo}/labels", None, repo)
-        for x in page.data or ()
-    ]  # fmt: skip
+    settings = {k: bool(data.get(k)) for k in SETTINGS}
+    labels = list(read_labels(client, repo).values())
     remote = Remote(repo, data.get("default_branch") or "main", settings, labels)
     admin = "Administration: read (a repository admin's token)"
     try:
         reporting = client.get(
             client.url(f"repos/{repo}/private-vulnerability-reporting"), repo, missing_ok=True
         ).data
-        remote.settings["private_vulnerability_reporting"] = bool((reporting or {}).get("enabled"))
+        remote.settings[PRIVATE_REPORTING] = bool((reporting or {}).get("enabled"))
     except Forbidden:
         remote.notes.append(f"private vulnerability reporting: not readable; needs {admin}")
     branch = remote.branch
@@ -354,23 +350,23 @@ def _person(login: str, areas: list[str], name: str | None, since: date | None) 
             "areas": list(dict.fromkeys(areas)), "since": day}  # fmt: skip
 
 
+def first_commits(activity: Activity) -> dict[str, date]:
+    """identity → the day of their first commit (bots left out)."""
+    from ..community_report.metrics.contributors import first_and_last
+
+    commits = [(c.author, c.authored_at) for c in activity.commits if not c.is_bot]
+    return {who: span[0].date() for who, span in first_and_last(commits, END_OF_TIME).items()}
+
+
 def propose(
-    policy: Policy, activity: Activity, limit: int = PROPOSALS
+    policy: Policy, activity: Activity, first: dict[str, date], limit: int = PROPOSALS
 ) -> dict[str, list[Evidence]]:
     """Per area, the people its recent history points at: most commits touching it in the
     window (at least MIN_COMMITS), then most of its lines at HEAD (blame); bots never."""
+    from ..community_report.metrics.ownership import area_of
+
     bots = {c.author for c in activity.commits if c.is_bot}
-    first: dict[str, datetime] = {}
-    for c in activity.commits:
-        if c.author not in first or c.authored_at < first[c.author]:
-            first[c.author] = c.authored_at
-    cache: dict[str, list[str]] = {}
-
-    def areas_of(path: str) -> list[str]:
-        if path not in cache:
-            cache[path] = policy.areas_for(path)
-        return cache[path]
-
+    areas_of = area_of(policy)  # the policy's own rule, cached per path
     stats: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0, None]))
     for c in activity.commits:
         if c.is_bot or c.files is None:
@@ -389,8 +385,7 @@ def propose(
     for area in policy.areas:
         ranked = sorted(stats.get(area, {}).items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
         out[area] = [
-            Evidence(who, activity.names.get(who, who), n, lines, last,
-                     (first.get(who) or datetime(2000, 1, 1, tzinfo=UTC)).date())
+            Evidence(who, activity.names.get(who, who), n, lines, last, first[who])
             for who, (n, lines, last) in ranked if n >= MIN_COMMITS
         ][:limit]  # fmt: skip
     return out
@@ -410,17 +405,13 @@ def draft(local: Local, remote: Remote | None) -> Draft:
         areas, origin = from_layout(files)
         source = "areas from the top-level folders (no CODEOWNERS)"
     activity = local.activity
-    first: dict[str, datetime] = {}
-    for c in activity.commits:
-        first[c.author] = min(first.get(c.author, c.authored_at), c.authored_at)
-    people = []
-    for login, owned in members.items():
-        since = first.get(login.lower())
-        people.append(_person(login, owned, activity.names.get(login.lower()),
-                              since.date() if since else local.head))  # fmt: skip
+    first = first_commits(activity)
+    people = [_person(login, owned, activity.names.get(login.lower()),
+                      first.get(login.lower(), local.head))
+              for login, owned in members.items()]  # fmt: skip
     policy = Policy.model_validate({"version": 1, "people": people, "areas": areas,
                                     "codeowners_order": order})  # fmt: skip
-    proposals = propose(policy, activity) if activity.commits else {}
+    proposals = propose(policy, activity, first) if activity.commits else {}
     bots = sorted({c.author for c in activity.commits if c.is_bot})
     review, repository, labels = _review(local, remote, notes)
     window = (local.head - timedelta(days=local.days), local.head) if local.head else None
@@ -598,15 +589,7 @@ def describe(d: Draft) -> list[str]:
 
 
 def check_draft(text: str, where: Path) -> Policy:
-    """The written text read back as every tool will read it."""
-    import yaml
+    """The text about to be written, read back as every tool will read it."""
+    from ..policy.loader import parse_yaml, validate
 
-    from ..policy.loader import validate
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:  # a bug here, never the user's: say so plainly
-        raise UserError(
-            f"{where}: governance init wrote YAML it cannot read back ({exc})"
-        ) from None
-    return validate(Policy, data, where)
+    return validate(Policy, parse_yaml(text, where), where)
