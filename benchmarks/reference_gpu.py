@@ -32,7 +32,6 @@ tests do, on generated digits), so the day a GPU is at hand the figure is one co
 
 from __future__ import annotations
 
-import platform
 import statistics
 import sys
 from dataclasses import replace
@@ -46,22 +45,6 @@ from reference_model import train as training
 from reference_model.__main__ import Parser, cli_entry, positive
 
 FORMAT = "reference-model-gpu-bench/1"
-
-
-def _device_facts(dev: torch.device) -> dict:
-    facts = {"device": str(dev), "torch": torch.__version__, "python": platform.python_version()}
-    if dev.type == "cuda":
-        props = torch.cuda.get_device_properties(dev)
-        facts.update(
-            name=props.name,
-            capability=f"{props.major}.{props.minor}",
-            memory_gib=round(props.total_memory / 2**30, 1),
-            cuda=torch.version.cuda,
-        )
-    else:
-        name = platform.processor() or platform.machine()
-        facts.update(name=name, threads=torch.get_num_threads())
-    return facts
 
 
 def run(root: Path, device: str, tile: int, seeds: int, compile: bool, log=print,
@@ -144,7 +127,7 @@ def run(root: Path, device: str, tile: int, seeds: int, compile: bool, log=print
         example = anchor.anchor_run(plain, dev, 0, anchor_epochs)
     return {
         "format": FORMAT,
-        "machine": _device_facts(dev),
+        "machine": bench.machine_facts(dev),
         "flops_per_sample": flops,
         "peak_gflops": {k: v / 1e9 for k, v in peaks.items()},
         "epoch": rows,

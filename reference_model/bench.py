@@ -149,10 +149,17 @@ def machine_facts(device: torch.device) -> dict:
     import os
     import platform
 
-    facts = {"device": str(device), "torch": torch.__version__}
+    facts = {"device": str(device), "torch": torch.__version__,
+             "python": platform.python_version()}  # fmt: skip
     if device.type == "cuda":
         props = torch.cuda.get_device_properties(device)
-        facts.update(name=props.name, description=f"{props.name}, torch {torch.__version__}")
+        facts.update(
+            name=props.name,
+            capability=f"{props.major}.{props.minor}",
+            memory_gib=round(props.total_memory / 2**30, 1),
+            cuda=torch.version.cuda,
+            description=f"{props.name}, torch {torch.__version__}",
+        )
         return facts
     name = platform.processor() or platform.machine()
     try:

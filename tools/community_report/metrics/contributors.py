@@ -45,13 +45,20 @@ def first_and_last(events: Iterable[tuple[str, datetime]], until: datetime) -> d
 
 
 def every(
-    activity: Activity, window: Window, spans: dict, areas, names: dict[str, str]
+    activity: Activity,
+    commits: list[Commit],
+    window: Window,
+    spans: dict,
+    lines: dict[str, tuple[int, int]],
+    areas,
+    names: dict[str, str],
 ) -> list[dict]:
     """Every contributor of the window, one row each: commits authored and co-authored (by a
     Co-authored-by trailer), lines added and deleted, on GitHub the issues and pull requests
     opened, comments and reviews; their first and last contribution over the whole history;
     the areas their commits touched, most first. Bots are left out. Ordered by commits, then
-    other contributions."""
+    other contributions. ``commits`` are the window's (``window_commits``), ``lines`` their
+    lines per person (``churn.lines_by_contributor``)."""
     rows: dict[str, dict] = {}
     touched: dict[str, Counter] = {}
 
@@ -63,17 +70,9 @@ def every(
             touched[who] = Counter()
         return rows[who]
 
-    for c in activity.commits:
-        if c.is_merge or c.is_bot or c.authored_at not in window:
-            continue
-        r = row(c.author)
-        r["commits"] += 1
-        hit: set[str] = set()
-        for f in c.files or ():
-            r["added"] += f.added or 0
-            r["deleted"] += f.deleted or 0
-            hit.update(areas(f.path))
-        touched[c.author].update(hit)
+    for c in commits:
+        row(c.author)["commits"] += 1
+        touched[c.author].update({a for f in c.files or () for a in areas(f.path)})
         for who in c.coauthors:
             row(who)["co_authored"] += 1
     for i in activity.issues:
@@ -87,6 +86,7 @@ def every(
             row(rv.author)["reviews"] += 1
     out = []
     for who, r in rows.items():
+        r["added"], r["deleted"] = lines.get(who, (0, 0))
         first, last = spans.get(who, (None, None))
         r["first_contribution"] = first.isoformat() if first else None
         r["last_contribution"] = last.isoformat() if last else None

@@ -146,7 +146,7 @@ def build(
                 }
                 for w, n in cur.counts.most_common(10)
             ],
-            "every": con.every(activity, window, spans, area_of(policy), names),
+            "every": con.every(activity, commits, window, spans, lines, area_of(policy), names),
             "new_contributors": [person(w) for w in cur.new],
             "credited_only": [person(w) for w in credited_only],
             "returning_contributors": [person(w) for w in back],
