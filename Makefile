@@ -27,6 +27,9 @@ FULL_DATA_DIR ?= $(firstword $(wildcard ../shared/datasets/mnist-60k) data)
 #   python3 -m venv .peers && .peers/bin/pip install git-fame pydriller perceval
 #   make bench PEERS_PYTHON=.peers/bin/python
 PEERS_PYTHON ?= $(BIN)/python
+# A clone of a real project for the store's whole-command case (copied, never changed), e.g.
+#   make bench REAL_REPO=../pip    (git clone https://github.com/pypa/pip ../pip)
+REAL_REPO ?=
 
 # Identity for `make rename`, e.g. make rename NAME=Acme REPO=acme/acme; without them, the
 # identity.toml you edited is applied.
@@ -84,7 +87,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.reference_anchor --data-dir "$(FULL_DATA_DIR)" \
 		--json bench-reference-anchor.json
 	$(BIN)/python -m benchmarks.community_report --json bench-community-report.json
-	$(BIN)/python -m benchmarks.community_store --json bench-community-store.json
+	$(BIN)/python -m benchmarks.community_store --json bench-community-store.json \
+		$(if $(REAL_REPO),--real-repo "$(REAL_REPO)",)
 	$(BIN)/python -m benchmarks.community_peers --peers-python "$(PEERS_PYTHON)" \
 		--json bench-community-peers.json
 	$(BIN)/python -m benchmarks.review_bot --json bench-review-bot.json

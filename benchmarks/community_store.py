@@ -1,6 +1,10 @@
 """``python -m benchmarks.community_store``: the store, the trends and GH Archive, side by
 side with their baselines in one run.
 
+0. The whole command, as a user runs it each week: ``community-report`` on a generated
+   100,000-commit history and, with ``--real-repo``, on a clone of a real project (with and
+   without ``--blame``), without a store (the baseline), into a new store, and again after 100
+   new commits; alternating rounds, medians and ranges.
 1. Incremental: a generated 100,000-commit repository read into an empty store (the first
    run), then again after 100 new commits (the re-run: only those are read from git); the
    direct read without a store is the baseline. Both the store update alone and the whole
@@ -82,6 +86,85 @@ def bench_incremental(commits: int, workdir: Path, runs: int = 3) -> dict:
         "sync_ratio": med(new_sync) / med(first_sync), "first_read_seconds": med(first_read),
         "rerun_read_seconds": med(new_read), "read_ratio": med(new_read) / med(first_read),
         "rerun_read_range": [min(new_read), max(new_read)],
+    }  # fmt: skip
+
+
+def _changing_commits(repo: Path, n: int, after: int, files: list[str], round_: int) -> None:
+    """``n`` commits, each adding a line to one of ``files`` in turn, dated a minute apart
+    from ``after`` (a unix time): the kind of week a project has."""
+    for k in range(n):
+        path = repo / files[(round_ * n + k) % len(files)]
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"# round {round_} change {k}\n")
+        when = f"@{after + 60 * k} +0000"
+        env = dict(os.environ, GIT_AUTHOR_NAME=f"Dev {k % 7}",
+                   GIT_AUTHOR_EMAIL=f"dev{k % 7}@example.org", GIT_AUTHOR_DATE=when,
+                   GIT_COMMITTER_NAME="Dev", GIT_COMMITTER_EMAIL="dev@example.org",
+                   GIT_COMMITTER_DATE=when)  # fmt: skip
+        subprocess.run(["git", "-C", str(repo), "commit", "-q", "-a", "-m", f"r{round_} c{k}"],
+                       check=True, env=env)  # fmt: skip
+
+
+def _report_seconds(repo: Path, window: list[str], store: list[str], extra: list[str],
+                    out: Path) -> float:  # fmt: skip
+    """One whole ``community-report`` command, as a user runs it (a new Python process)."""
+    argv = [sys.executable, "-m", "tools.community_report", str(repo), *window, "--format",
+            "json", "--output", str(out), "--no-progress", *store, *extra]  # fmt: skip
+    t = time.perf_counter()
+    subprocess.run(argv, check=True, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def _figures(path: Path) -> dict:
+    report = json.loads(path.read_text())
+    report.pop("generated_at")
+    return report
+
+
+def bench_whole_command(source: Path, workdir: Path, label: str, extra: list[str],
+                        runs: int = 3) -> dict:  # fmt: skip
+    """The whole command on a copy of ``source``: the run without a store (the baseline), the
+    first run into a new store, and the re-run after 100 new commits (the store holding the
+    history before them), alternating, ``runs`` rounds. The window is the 90 days up to the
+    history's last commit, which the new commits extend; each re-run's report is compared
+    with the run without a store of the same round."""
+    case = "-".join([label, *(o.strip("-") for o in extra)])
+    repo = workdir / f"copy-{case}"
+    subprocess.run(["git", "clone", "-q", "--local", str(source), str(repo)], check=True)
+    last = int(subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%ct"],
+                              capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    end = datetime.fromtimestamp(last, UTC) + timedelta(days=30)
+    window = ["--since", (end - timedelta(days=120)).isoformat(), "--until", end.isoformat()]
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "*.py", "*.md", "*.rst"],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    files = sorted(listed.split())[:: max(1, len(listed.split()) // 40)][:40]
+    store = workdir / f"store-{case}.duckdb"
+    out = workdir / "out.json"
+    _report_seconds(repo, window, ["--store", str(store)], extra, out)  # the store as it was
+    commits = int(subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"],
+                                 capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    direct, first, rerun, same = [], [], [], []
+    for r in range(runs):
+        _changing_commits(repo, 100, last + 3600 + r * 100 * 60, files, r)
+        cases = [("direct", ["--no-store"]), ("rerun", ["--store", str(store)]),
+                 ("first", ["--store", str(workdir / f"new-{case}-{r}.duckdb")])]  # fmt: skip
+        if r % 2:
+            cases.reverse()
+        reports = {}
+        for name, flags in cases:
+            secs = _report_seconds(repo, window, flags, extra, out)
+            {"direct": direct, "rerun": rerun, "first": first}[name].append(secs)
+            reports[name] = _figures(out)
+        same.append(reports["rerun"] == reports["direct"] == reports["first"])
+    shutil.rmtree(repo)
+    med = statistics.median
+    return {
+        "label": label, "commits": commits, "new_commits": 100, "runs": runs,
+        "options": extra, "same_figures": all(same),
+        "direct_seconds": med(direct), "direct_range": [min(direct), max(direct)],
+        "first_seconds": med(first), "first_range": [min(first), max(first)],
+        "rerun_seconds": med(rerun), "rerun_range": [min(rerun), max(rerun)],
+        "rerun_ratio": med(rerun) / med(direct), "first_ratio": med(first) / med(direct),
     }  # fmt: skip
 
 
@@ -184,9 +267,28 @@ def bench_gharchive(workdir: Path, hours: int, per_hour: int, repos: int, runs: 
     return fig
 
 
+def whole_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| (0) the whole command, +100 commits | commits | no store (baseline) s "
+        "| first run s | re-run s | re-run ÷ no store | same figures |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for w in rows:
+        name = w["label"] + (f" {' '.join(w['options'])}" if w["options"] else "")
+        cells = [f"{w[k + '_seconds']:.2f} ({w[k + '_range'][0]:.2f}–{w[k + '_range'][1]:.2f})"
+                 for k in ("direct", "first", "rerun")]  # fmt: skip
+        lines.append(f"| {name} | {w['commits']:,} | {' | '.join(cells)} "
+                     f"| {w['rerun_ratio']:.2f}× | {w['same_figures']} |")  # fmt: skip
+    lines.append(f"\nMedians of {rows[0]['runs']} alternating rounds (in brackets, the "
+                 "fastest and the slowest); each command a new Python process.")  # fmt: skip
+    return lines
+
+
 def table(fig: dict) -> str:
     i, t, g = fig["incremental"], fig["trends"], fig["gharchive"]
     lines = [
+        *whole_table(fig["whole_command"]),
+        "",
         f"| (1) {i['commits']:,} commits, then +{i['new_commits']} | first run s | re-run s "
         "| re-run ÷ first |",
         "|---|---:|---:|---:|",
@@ -248,11 +350,27 @@ def main(argv: list[str] | None = None) -> int:
         help="repositories in the GH Archive hours; acme has 3 of them",
     )
     p.add_argument("--no-spark", action="store_true")
+    p.add_argument(
+        "--real-repo",
+        type=Path,
+        metavar="PATH",
+        help="a clone of a real project (e.g. pypa/pip) for the whole command's "
+        "case, with and without --blame (it is copied; the clone is not changed)",
+    )
+    p.add_argument("--runs", type=int, default=3, help="rounds of the whole command's case")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        fig = {"incremental": bench_incremental(args.commits, work)}
+        make_repo(work / "generated", args.commits)
+        whole = [bench_whole_command(work / "generated", work, "generated", [], args.runs)]
+        shutil.rmtree(work / "generated")
+        if args.real_repo:
+            for extra in ([], ["--blame"]):
+                whole.append(bench_whole_command(args.real_repo, work, args.real_repo.name,
+                                                 extra, args.runs))  # fmt: skip
+        fig = {"whole_command": whole}
+        fig["incremental"] = bench_incremental(args.commits, work)
         fig["trends"] = bench_trends(work, args.items, args.comments, not args.no_spark)
         shutil.rmtree(work / "repo")
         fig["gharchive"] = bench_gharchive(

@@ -15,8 +15,7 @@ from ..community_report.metrics.window import Window
 from ..community_report.render import RENDERERS, SET_RENDERERS
 from ..errors import Parser, UserError, brief, cli_entry
 from ..files import write_text
-from ..policy import load_policy
-from ..policy.model import POLICY_FILE
+from ..policy import POLICY_FILE
 
 REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 ORG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$")
@@ -139,6 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --engine spark: local[N], spark://HOST:7077, yarn … (default local[2])",
     )
     s.add_argument(
+        "--spark-staging",
+        type=Path,
+        metavar="DIR",
+        help="with --engine spark on a cluster: a folder every node sees at this path (a shared "
+        "mount; /dbfs/… on Databricks) for the Parquet the executors read (default: a "
+        "temporary folder, enough for local[N] or a cluster on this host)",
+    )
+    s.add_argument(
         "--gharchive",
         action="extend",
         nargs="+",
@@ -199,11 +206,14 @@ def window_from(args, now: datetime) -> Window:
 
 
 def _policy(args, root: Path | None):
-    if args.policy is not None:
-        return load_policy(path=args.policy)
-    if root is not None and (root / POLICY_FILE).is_file():
-        return load_policy(path=root / POLICY_FILE)
-    return None
+    path = args.policy
+    if path is None and root is not None and (root / POLICY_FILE).is_file():
+        path = root / POLICY_FILE
+    if path is None:
+        return None
+    from ..policy import load_policy  # the policy's models load only when a policy is read
+
+    return load_policy(path=path)
 
 
 def _github_client(args):
@@ -269,7 +279,8 @@ def collect(args, window: Window, source: str, store=None):
             not args.no_ignore_revs,
         )  # fmt: skip
         git_source.read_blame(path, activity, tuple(args.exclude), tuple(args.include),
-                              keep_generated=args.keep_generated, flags=tuple(flags))  # fmt: skip
+                              keep_generated=args.keep_generated, flags=tuple(flags),
+                              store=store)  # fmt: skip
         if note:
             activity.notes.append(note)
     return activity, policy
@@ -446,7 +457,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
         missing_from = gharchive.commits_missing_from(store)
         ident = engines.identities(store, repos, _is_bot(policy), _known(policy))
         rows = engines.run_trends(store, repos, by, args.inactive_days, ident, args.engine,
-                                  args.spark_master)  # fmt: skip
+                                  args.spark_master, args.spark_staging)  # fmt: skip
         if policy is not None and policy.responsiveness.business_hours:
             notes.append("First-response times over time are wall-clock hours; the policy's "
                          "business hours apply to the one-window report.")  # fmt: skip

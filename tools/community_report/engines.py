@@ -3,7 +3,10 @@ Apache Spark (``--engine spark``; PySpark from the ``spark`` extra, Java 17).
 
 Both run the one query of ``metrics.trends``; Spark reads the store's tables as Parquet and
 runs the query transpiled by SQLGlot. ``--spark-master`` is Spark's usual master URL:
-``local[N]`` on one machine, ``spark://host:7077`` or ``yarn`` on a cluster.
+``local[N]`` on one machine, ``spark://host:7077`` or ``yarn`` on a cluster. The Parquet
+files are written where the executors can read them at the same path: a temporary folder on
+one machine (``local[N]``, or a standalone cluster on this host), ``--spark-staging DIR`` on a
+cluster (a folder every node mounts: NFS, ``/dbfs/…`` on Databricks).
 """
 
 from __future__ import annotations
@@ -68,6 +71,9 @@ def spark_session(master: str):
             "--engine spark needs PySpark: install the spark extra (pip install -e '.[spark]' "
             "in the checkout) and Java 17"
         ) from None
+    active = SparkSession.getActiveSession()
+    if active is not None and active.sparkContext.master != master:
+        active.stop()  # a session on another master would be handed back by getOrCreate
     try:
         spark = (
             SparkSession.builder.master(master)
@@ -89,14 +95,20 @@ def spark_session(master: str):
 
 
 def run_spark(store: Store, sql: str, repos: list[str], ident: list,
-              master: str = "local[2]") -> list[tuple]:  # fmt: skip
-    """The same query on Spark: the views written as Parquet, read by Spark, the SQL
-    transpiled from DuckDB's dialect to Spark's by SQLGlot."""
+              master: str = "local[2]", staging: Path | None = None) -> list[tuple]:  # fmt: skip
+    """The same query on Spark: the views written as Parquet (in a new folder under
+    ``staging``, else a temporary one, removed afterwards), read by Spark, the SQL transpiled
+    from DuckDB's dialect to Spark's by SQLGlot."""
     import sqlglot
 
+    if staging is not None and not staging.is_dir():
+        raise UserError(
+            f"--spark-staging {staging}: not a folder; give a folder every Spark node sees at "
+            "that path (a shared mount)"
+        )
     spark = spark_session(master)
     _prepare(store, repos, ident)
-    with tempfile.TemporaryDirectory(prefix="community-report-spark-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="community-report-spark-", dir=staging) as tmp:
         for view in (*(f"r_{t}" for t in RECORD_TABLES), "identities"):
             path = Path(tmp) / f"{view}.parquet"
             store.con.execute(f"COPY (SELECT * FROM {view}) TO '{_quoted(path)}' (FORMAT parquet)")
@@ -107,8 +119,9 @@ def run_spark(store: Store, sql: str, repos: list[str], ident: list,
 
 
 def run_trends(store: Store, repos: list[str], by: str, inactive_days: int, ident: list,
-               engine: str = "duckdb", master: str = "local[2]") -> list[tuple]:  # fmt: skip
+               engine: str = "duckdb", master: str = "local[2]",
+               staging: Path | None = None) -> list[tuple]:  # fmt: skip
     sql = trends_sql(by, inactive_days)
     if engine == "spark":
-        return run_spark(store, sql, repos, ident, master)
+        return run_spark(store, sql, repos, ident, master, staging)
     return run_duckdb(store, sql, repos, ident)

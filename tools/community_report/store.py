@@ -22,7 +22,8 @@ from pathlib import Path
 from ..community_report.records import Comment, Issue, Review
 from ..errors import UserError, brief
 
-SCHEMA_VERSION = 3  # 2: ingested files kept per scope; 3: and by content (digest)
+SCHEMA_VERSION = 4  # 2: ingested files kept per scope; 3: and by content (digest);
+# 4: what the costly git passes compute, kept by commit (changes, diffed, blame, blamed)
 
 TABLES = {
     "repositories": """
@@ -83,10 +84,39 @@ TABLES = {
         read_at TIMESTAMPTZ NOT NULL,
         digest VARCHAR NOT NULL DEFAULT '?',  -- its size and SHA-256: what was read, not a name
         PRIMARY KEY (name, digest, scope)""",
+    # What git computes slowly, kept so that a re-run asks git only for what is new. A
+    # commit's file statistics (git log --numstat -M) never change once it exists: they are
+    # kept by commit, raw (before --include/--exclude and Linguist's defaults apply).
+    "changes": """
+        repo VARCHAR NOT NULL,      -- one row a file a commit changed
+        sha VARCHAR NOT NULL,
+        path VARCHAR NOT NULL,      -- the new path of a rename
+        added INTEGER,              -- NULL for a binary file
+        deleted INTEGER""",
+    "diffed": """
+        repo VARCHAR NOT NULL,      -- the commits whose changes are kept (a merge has none)
+        sha VARCHAR NOT NULL,
+        PRIMARY KEY (repo, sha)""",
+    # Blame at a head, per file: a later head re-blames only the files changed since.
+    "blame": """
+        repo VARCHAR NOT NULL,
+        options VARCHAR NOT NULL,   -- blame's options and what they read (blame_key)
+        path VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,      -- as git blame gives the author (after .mailmap)
+        email VARCHAR NOT NULL,
+        lines INTEGER NOT NULL""",
+    "blamed": """
+        repo VARCHAR NOT NULL,
+        options VARCHAR NOT NULL,
+        head VARCHAR NOT NULL,      -- the commit the rows of blame are of
+        PRIMARY KEY (repo, options)""",
 }
+# the schema version each table first appeared in (absent: in every version)
+SINCE = {"changes": 4, "diffed": 4, "blame": 4, "blamed": 4}
 
 
-KEYLESS = {"reviews", "coauthors"}  # tables without a primary key: replaced per repository
+# tables without a primary key: rows are added, or replaced per repository
+KEYLESS = {"reviews", "coauthors", "changes", "blame"}
 
 
 def default_path() -> Path:
@@ -163,7 +193,7 @@ class Store:
             return
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row and str(row[0]).isdigit() else None
-        missing = sorted(set(TABLES) - tables)
+        missing = sorted(t for t in set(TABLES) - tables if SINCE.get(t, 1) <= (version or 0))
         if version is not None and version >= 2 and missing:  # schema 1 had them all too
             raise UserError(
                 f"--store {self.path}: damaged (table {', '.join(missing)} missing); move it "
@@ -197,6 +227,9 @@ class Store:
                 f"INSERT INTO ingested SELECT name, {scope}, events, read_at, '?' FROM ingested_old"
             )  # digest unknown: such a file is read again once (reading is idempotent)
             self.con.execute("DROP TABLE ingested_old")
+        for name, since in SINCE.items():
+            if version < since:
+                self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({TABLES[name]})")
         self.con.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
         )
@@ -295,7 +328,85 @@ class Store:
              for r in reviews],
         )  # fmt: skip
 
+    def put_changes(self, repo: str, found: dict[str, list]) -> None:
+        """Keep the file statistics git gave for these commits (sha → FileChange list; an
+        empty list for a commit with none, such as a merge)."""
+        if not found:
+            return
+        shas = list(found)
+        with self.transaction():
+            for table in ("changes", "diffed"):
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE repo = ? AND sha IN (SELECT unnest(?))",
+                    [repo, shas],
+                )
+            rows = [(repo, sha, f.path, f.added, f.deleted)
+                    for sha, files in found.items() for f in files]  # fmt: skip
+            self._insert("changes", ["repo", "sha", "path", "added", "deleted"], rows)
+            self._insert("diffed", ["repo", "sha"], [(repo, sha) for sha in shas])
+
+    def put_blame(self, repo: str, options: str, head: str, rows: dict[str, list],
+                  drop: Iterable[str] = (), replace: bool = False) -> None:  # fmt: skip
+        """Keep blame at ``head``: ``rows`` (path → (name, email, lines) list) replace what is
+        kept of those paths, the ``drop`` paths (changed or gone since) are forgotten, and
+        with ``replace`` every path kept before is."""
+        with self.transaction():
+            if replace:
+                self.con.execute(
+                    "DELETE FROM blame WHERE repo = ? AND options = ?", [repo, options]
+                )
+            gone = [*rows, *drop]
+            if gone and not replace:
+                self.con.execute(
+                    "DELETE FROM blame WHERE repo = ? AND options = ? AND path IN "
+                    "(SELECT unnest(?))",
+                    [repo, options, gone],
+                )
+            self._insert(
+                "blame",
+                ["repo", "options", "path", "name", "email", "lines"],
+                [(repo, options, path, name, email, n)
+                 for path, found in rows.items() for name, email, n in found],
+            )  # fmt: skip
+            self.con.execute(
+                "INSERT OR REPLACE INTO blamed VALUES (?, ?, ?)", [repo, options, head]
+            )
+
     # --- reading ---------------------------------------------------------------------------
+
+    def changes_of(self, repo: str, shas: list[str]) -> dict[str, list[tuple]]:
+        """The kept file statistics of those of ``shas`` that were diffed before: sha →
+        (path, added, deleted) rows, in git's order."""
+        out: dict[str, list[tuple]] = {
+            sha: []
+            for (sha,) in self.con.execute(
+                "SELECT sha FROM diffed WHERE repo = ? AND sha IN (SELECT unnest(?))",
+                [repo, shas],
+            ).fetchall()
+        }
+        if out:
+            for sha, path, added, deleted in self.con.execute(
+                "SELECT sha, path, added, deleted FROM changes WHERE repo = ? AND sha IN "
+                "(SELECT unnest(?)) ORDER BY rowid",
+                [repo, list(out)],
+            ).fetchall():
+                out[sha].append((path, added, deleted))
+        return out
+
+    def blame_of(self, repo: str, options: str) -> tuple[str | None, dict[str, list[tuple]]]:
+        """The head blame was last kept at for these options, and its rows per path."""
+        row = self.con.execute(
+            "SELECT head FROM blamed WHERE repo = ? AND options = ?", [repo, options]
+        ).fetchone()
+        rows: dict[str, list[tuple]] = {}
+        if row:
+            for path, name, email, n in self.con.execute(
+                "SELECT path, name, email, lines FROM blame WHERE repo = ? AND options = ? "
+                "ORDER BY rowid",
+                [repo, options],
+            ).fetchall():
+                rows.setdefault(path, []).append((name, email, n))
+        return (row[0] if row else None), rows
 
     def raw_commits(self, repo: str) -> list[tuple]:
         """The repository's commits as git log rows, in git log's order (newest run first)."""
@@ -372,11 +483,9 @@ class Store:
         """Add the records of an exported store (rows already here are replaced by theirs)."""
         import duckdb
 
-        missing = [t for t in ("meta", *TABLES) if not (folder / f"{t}.parquet").is_file()]
-        if missing:
+        if not (folder / "meta.parquet").is_file():
             raise UserError(
-                f"--import {folder}: {missing[0]}.parquet is missing; give a folder written by "
-                "--export"
+                f"--import {folder}: meta.parquet is missing; give a folder written by --export"
             )
         try:
             meta = dict(
@@ -392,12 +501,21 @@ class Store:
                 f"--import {folder}: exported by a newer community-report (schema {version}, "
                 f"this one reads up to {SCHEMA_VERSION}); update the tools first"
             )
+        tables = [t for t in TABLES if SINCE.get(t, 1) <= max(version, 1)]
+        missing = [t for t in tables if not (folder / f"{t}.parquet").is_file()]
+        if missing:
+            raise UserError(
+                f"--import {folder}: {missing[0]}.parquet is missing; give a folder written by "
+                "--export"
+            )
         added = {}
         try:
             with self.transaction():
-                for table in TABLES:
+                for table in tables:
                     path = _quoted(folder / f"{table}.parquet")
-                    if table in KEYLESS:  # no key: replace the repositories' rows whole
+                    # no key, or kept with another table (a commit's changes, its mark in
+                    # diffed): replace the repositories' rows whole
+                    if table in KEYLESS or table in ("diffed", "blamed"):
                         self.con.execute(
                             f"DELETE FROM {table} WHERE repo IN "
                             f"(SELECT DISTINCT repo FROM '{path}')"

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 
 from ..identity import CONTACT_PATTERN
+from ..policy import POLICY_FILE
 from ..policy.globs import matches
 from ..policy.loader import Day, Link, Strict, read_yaml, validate
 
-POLICY_FILE = Path("governance") / "policy.yml"
 EXAMPLES_FILE = Path("governance") / "examples.yml"
 ROLES = ("contributor", "triager", "reviewer", "maintainer", "steering")
 Role = Literal["contributor", "triager", "reviewer", "maintainer", "steering"]

@@ -11,7 +11,7 @@ from benchmarks import community_store
 def test_the_store_benchmark_runs_and_reports_each_case(tmp_path, capsys):
     out = tmp_path / "fig.json"
     argv = ["--commits", "120", "--items", "40", "--comments", "40", "--hours", "2",
-            "--events-per-hour", "300", "--repositories", "6", "--no-spark",
+            "--events-per-hour", "300", "--repositories", "6", "--no-spark", "--runs", "2",
             "--json", str(out)]  # fmt: skip
     assert community_store.main(argv) == 0
     fig = json.loads(out.read_text())
@@ -26,6 +26,11 @@ def test_the_store_benchmark_runs_and_reports_each_case(tmp_path, capsys):
     assert fig["incremental"]["commits"] == 120 and fig["trends"]["periods"] > 0
     # the trends run over the commits the incremental case stored, and the items
     assert fig["trends"]["commits"] == 120 + 600
-    for label in ("bare scan", "ingest for one organisation", "ingest for every repository",
-                  "store update alone", "DuckDB"):  # fmt: skip
+    (whole,) = fig["whole_command"]  # no --real-repo: the generated history alone
+    assert whole["commits"] == 120 and whole["runs"] == 2
+    # the store's runs report what the run without one reports, round after round
+    assert whole["same_figures"] is True
+    assert whole["rerun_ratio"] == whole["rerun_seconds"] / whole["direct_seconds"]
+    for label in ("the whole command", "bare scan", "ingest for one organisation",
+                  "ingest for every repository", "store update alone", "DuckDB"):  # fmt: skip
         assert label in table

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ...community_report.identities import is_public_domain
 from ...community_report.metrics.window import Window
 from ...community_report.records import Activity, Commit
-from ...policy import Policy
+
+if TYPE_CHECKING:  # the policy's models load only when a policy is read
+    from ...policy import Policy
 
 
 def contributions(activity: Activity, trailers: bool = True) -> list[tuple[str, datetime]]:
@@ -72,9 +75,16 @@ def every(
 
     for c in commits:
         row(c.author)["commits"] += 1
-        touched[c.author].update({a for f in c.files or () for a in areas(f.path)})
         for who in c.coauthors:
             row(who)["co_authored"] += 1
+    # each commit counts once in each area it touched: one count over every (author, area)
+    for (who, area), n in Counter(
+        (c.author, a)
+        for c in commits
+        if c.files
+        for a in {a for f in c.files for a in areas(f.path)}
+    ).items():
+        touched[who][area] = n
     for i in activity.issues:
         if not i.author_is_bot and i.created_at in window:
             row(i.author)["pull_requests" if i.is_pull_request else "issues"] += 1

@@ -7,11 +7,14 @@ import math
 import statistics
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ...community_report.metrics.window import Window
 from ...community_report.records import Activity, Issue
-from ...policy import Policy
+
+if TYPE_CHECKING:  # the policy's models load only when a policy is read
+    from ...policy import Policy
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

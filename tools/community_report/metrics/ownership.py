@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ...community_report.records import BlameLines, Commit
-from ...policy import Policy
+
+if TYPE_CHECKING:  # the policy's models load only when a policy is read
+    from ...policy import Policy
 
 # Below this much change in the window an area is "quiet": one person's typo fix says
 # nothing about who could maintain it, so it is not flagged "at risk".

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ...community_report.metrics import activity as act
 from ...community_report.metrics import churn
@@ -14,7 +15,9 @@ from ...community_report.metrics.ownership import area_of, code_ownership, owner
 from ...community_report.metrics.sets import reads_github
 from ...community_report.metrics.window import Window
 from ...community_report.records import Activity
-from ...policy import Policy
+
+if TYPE_CHECKING:  # the policy's models load only when a policy is read
+    from ...policy import Policy
 
 SCHEMA_VERSION = 1
 

@@ -1,9 +1,10 @@
 """Local git history as records: streamed ``git log`` passes, never a process per commit.
 
 Pass 1 reads the whole history without diffs (identities and dates: fast, ~100k commits/s);
-pass 2 reads file statistics (``--numstat``, with rename detection) only for commits in the
-range the report details. Diffing every commit of a long history is what makes ``git log``
-slow; the report needs file statistics only for the windows it shows.
+pass 2 reads file statistics (``--numstat``, with rename detection) only for the commits of
+the window the report details, named on git's standard input. Diffing every commit of a long
+history is what makes ``git log`` slow; the report needs file statistics only for the windows
+it shows.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
 from ...community_report.identities import identity_of, unify
 from ...community_report.records import Activity, BlameLines, Commit, FileChange, Tag
 from ...errors import UserError
-from ...policy.globs import matches
+from ...policy.globs import compile_glob, matches
 
 # NUL separates every field: it is the one byte no name, email or path can hold.
 FIELDS = 6
@@ -228,7 +230,8 @@ def read_commits(
     build_commits(activity, raw, is_bot, known_emails)
     activity.tags = read_tags(root)
     if detail_since is not None:
-        _add_files(root, activity, detail_since, until, exclude, include, not keep_generated)
+        _add_files(root, activity, detail_since, until, exclude, include, not keep_generated,
+                   store)  # fmt: skip
     return activity
 
 
@@ -370,13 +373,43 @@ def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...],
 
 
 def any_default(path: str) -> bool:
-    return any(matches(g, path) for g in LINGUIST_DEFAULTS)
+    return _defaults_pattern().match(path) is not None
+
+
+@lru_cache(maxsize=1)
+def _defaults_pattern() -> re.Pattern[str]:
+    """LINGUIST_DEFAULTS as one pattern: a path is matched once, not once a glob."""
+    return re.compile("|".join(f"(?:{compile_glob(g).pattern})" for g in LINGUIST_DEFAULTS))
+
+
+def numstat(root: Path, shas: list[str]) -> dict[str, list[FileChange]]:
+    """Each commit's file statistics (``--numstat``, renames detected), the commits named on
+    git's standard input: only they are diffed, however far from HEAD they lie."""
+    import threading
+
+    proc = _git(root, "log", "-z", "--numstat", "-M", "--format=%H", "--no-walk=unsorted",
+                "--stdin")  # fmt: skip
+
+    def feed() -> None:
+        try:
+            proc.stdin.write("".join(f"{sha}\n" for sha in shas).encode())
+            proc.stdin.close()
+        except BrokenPipeError:  # git stopped early: its error is read from stderr
+            pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    found = dict(_numstat(_tokens(proc)))
+    writer.join()
+    return found
 
 
 def _add_files(root: Path, activity: Activity, since: datetime, until: datetime | None,
                exclude: tuple[str, ...] = (), include: tuple[str, ...] = (),
-               defaults: bool = True) -> None:  # fmt: skip
-    """Second pass: ``--numstat`` for commits authored in [since, until)."""
+               defaults: bool = True, store=None) -> None:  # fmt: skip
+    """Second pass: ``--numstat`` for commits authored in [since, until). With a ``store``,
+    the commits it has the statistics of are not diffed again, and those diffed now are kept
+    there."""
     wanted = {
         c.sha: i
         for i, c in enumerate(activity.commits)
@@ -384,17 +417,19 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
     }
     if not wanted:
         return
-    # Committer dates bound author dates only loosely (rebases), so ask git for a margin and
-    # keep exactly the commits pass 1 selected.
-    oldest = min(activity.commits[i].authored_at for i in wanted.values())
-    args = ["log", "-z", "--numstat", "-M", "--format=%H"]
-    args.append(f"--since={int(oldest.timestamp()) - 30 * 86400}")
     commits = activity.commits
-    found: dict[int, list[FileChange]] = {}
-    for sha, files in _numstat(_tokens(_git(root, *args))):
-        index = wanted.get(sha)
-        if index is not None:
-            found[index] = files
+    by_sha: dict[str, list[FileChange]] = {}
+    if store is not None:
+        kept = store.changes_of(activity.source, list(wanted))
+        by_sha = {sha: [FileChange(*row) for row in rows] for sha, rows in kept.items()}
+    missing = [sha for sha in wanted if sha not in by_sha]
+    if missing:
+        fresh = numstat(root, missing)
+        fresh.update((sha, []) for sha in missing if sha not in fresh)
+        if store is not None:
+            store.put_changes(activity.source, fresh)
+        by_sha.update(fresh)
+    found = {wanted[sha]: files for sha, files in by_sha.items()}
     paths = {f.path for files in found.values() for f in files}
     dropped = _excluded(root, paths, exclude, include, defaults)
     if dropped:
@@ -454,6 +489,7 @@ def _path_filters(root: Path, folder: Path) -> dict[str, str] | None:
     return env if write.returncode == 0 else None
 
 
+GRAPH_FROM = 16  # files to blame above which a commit graph with path filters is written
 IGNORE_REVS = ".git-blame-ignore-revs"  # GitHub's convention: commits blame looks through
 
 
@@ -475,14 +511,38 @@ def blame_flags(
     return flags, note
 
 
+def blame_key(root: Path, flags: tuple[str, ...]) -> str:
+    """What a blame's figures depend on besides the history: its options, the content of the
+    ignore-revs file it reads, and the author mapping. Blame kept in the store under another
+    key is not used."""
+    words, rest = [], iter(flags)
+    for flag in rest:
+        if flag == "--ignore-revs-file":
+            listed = Path(next(rest, ""))
+            content = listed.read_bytes() if listed.is_file() else b""
+            words.append("ignore-revs:" + hashlib.sha256(content).hexdigest()[:16])
+        else:
+            words.append(flag)
+    return " ".join([*words, f"mailmap:{mailmap_digest(root)}"])
+
+
+def changed_paths(root: Path, old: str, new: str = "HEAD") -> set[str]:
+    """The paths a file was added, changed or removed at between two commits."""
+    proc = _git(root, "diff", "--name-only", "-z", "--no-renames", old, new)
+    out, _ = proc.communicate()
+    return {p for p in out.decode("utf-8", "replace").split("\0") if p}
+
+
 def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
                include: tuple[str, ...] = (), jobs: int | None = None,
-               keep_generated: bool = False, flags: tuple[str, ...] = ()) -> None:  # fmt: skip
+               keep_generated: bool = False, flags: tuple[str, ...] = (),
+               store=None) -> None:  # fmt: skip
     """Who last changed each line of the code as it stands at HEAD: ``git blame --porcelain``
     per text file (one process a file, run on every core, with the path filters of
     ``_path_filters``; ``flags`` from :func:`blame_flags`), the same files left out as in the
     line counts. Sets ``activity.blame``; authors are joined into identities as the commits'
-    are."""
+    are. With a ``store``, the blame kept at an earlier head (same options) is reused for the
+    files no commit since has touched, and what is blamed now is kept."""
     import os
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
@@ -522,14 +582,34 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
             by_pair[tuple(author[commit])] += n
         return [(name, email, n) for (name, email), n in by_pair.items()]
 
-    with tempfile.TemporaryDirectory(prefix="community-report-graph-") as graph:
-        env = _path_filters(root, Path(graph))
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-            results = list(pool.map(one, paths))
+    kept: dict[str, list[tuple]] = {}
+    changed: set[str] | None = None  # None: nothing kept can be used
+    if store is not None:
+        tip, options = head(root), blame_key(root, flags)
+        stored_head, stored = store.blame_of(activity.source, options)
+        if stored_head == tip:
+            changed = set()
+        elif stored_head is not None and is_ancestor(root, stored_head):
+            changed = changed_paths(root, stored_head)
+        if changed is not None:
+            kept = {p: stored[p] for p in paths if p in stored and p not in changed}
+    todo = [p for p in paths if p not in kept]
+    results: list = []
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="community-report-graph-") as graph:
+            # writing the graph costs about what a dozen blames gain from it: a re-run that
+            # blames a few changed files goes without
+            env = _path_filters(root, Path(graph)) if len(todo) > GRAPH_FROM else None
+            with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+                results = list(pool.map(one, todo))
+    fresh = dict(zip(todo, results, strict=True))
+    if store is not None:
+        store.put_blame(activity.source, options, tip, fresh, drop=changed or (),
+                        replace=changed is None)  # fmt: skip
     out = []
     who = activity.identities
-    for path, rows in zip(paths, results, strict=True):
-        for name, email, n in rows:
+    for path in paths:
+        for name, email, n in kept[path] if path in kept else fresh[path]:
             out.append(BlameLines(path, who.get((name, email)) or identity_of(email), n))
     activity.blame = out
     if dropped:
