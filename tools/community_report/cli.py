@@ -155,6 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="GH Archive hourly files (.json.gz) to add to the store; SOURCE then names the "
         "OWNER/REPO or ORG to keep (default: every repository in them)",
     )
+    s.add_argument(
+        "--clone",
+        action="append",
+        default=[],
+        metavar="[OWNER/REPO=]PATH",
+        help="with --gharchive: a local clone of a repository read from GH Archive, whose "
+        "commits then come from git (GitHub's push events list none since October 2025); "
+        "OWNER/REPO is its origin remote's unless given (repeatable)",
+    )
     s.add_argument("--export", type=Path, metavar="DIR", help="write the store as Parquet here")
     s.add_argument("--import", dest="import_", type=Path, metavar="DIR",
                    help="add the records of a store exported with --export")  # fmt: skip
@@ -445,6 +454,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
             repos = [r for r in store.repositories() if r.startswith("github:") and (
                 not wanted or r.lower() in keep
                 or any(r.lower().startswith(f"github:{o.lower()}/") for o in orgs))]  # fmt: skip
+            repos += [r for r in read_clones(args.clone, store) if r not in repos]
             if not repos:
                 raise UserError(
                     f"none of {', '.join(wanted) or 'the repositories'} has events in these "
@@ -455,6 +465,9 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
             repos = [a.source for a in activities]
             notes += [note for a in activities for note in a.notes]
         missing_from = gharchive.commits_missing_from(store)
+        cloned = {f"github:{name}".lower() for name, _ in map(_clone_spec, args.clone)}
+        if missing_from is not None and all(r.lower() in cloned for r in repos):
+            missing_from = None  # every repository's commits come from git
         ident = engines.identities(store, repos, _is_bot(policy), _known(policy))
         rows = engines.run_trends(store, repos, by, args.inactive_days, ident, args.engine,
                                   args.spark_master, args.spark_staging)  # fmt: skip
@@ -467,6 +480,38 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
     report = trends.shape(rows, by, repos, notes, args.engine, missing_from)
     report["generated_at"] = now.isoformat(timespec="seconds")
     return report
+
+
+def _clone_spec(spec: str) -> tuple[str, Path]:
+    """(OWNER/REPO, path) of a --clone value: OWNER/REPO=PATH, or PATH and its origin."""
+    from ..community_report.sources import git as git_source
+
+    name, sep, path = spec.partition("=")
+    if sep and REPO.match(name):
+        return name, Path(path)
+    found = git_source.origin_repository(Path(spec)) if Path(spec).is_dir() else None
+    if found is None:
+        raise UserError(
+            f"--clone {spec}: no GitHub origin remote to name its repository; write "
+            "--clone OWNER/REPO=PATH"
+        )
+    return found, Path(spec)
+
+
+def read_clones(specs: list[str], store) -> list[str]:
+    """Each clone's commits into the store under its GitHub repository (the push events'
+    commits, where there were any, replaced by git's); the store keys it names."""
+    from ..community_report.sources import git as git_source
+
+    known = {r.lower(): r for r in store.repositories()}
+    out = []
+    for spec in specs:
+        name, path = _clone_spec(spec)
+        git_source.check_repository(path)
+        key = known.get(f"github:{name}".lower(), f"github:{name}")
+        git_source.sync(path, store, key)
+        out.append(key)
+    return out
 
 
 def _published(report: dict, args, fmt: str) -> dict:
@@ -510,6 +555,15 @@ def run(args) -> int:
             f"--engine {args.engine}: the engines compute the series over time; add --by "
             "month or --by quarter"
         )
+    if args.clone and not args.gharchive:
+        raise UserError(
+            "--clone gives commits to repositories read from GH Archive; add --gharchive FILE…, "
+            "or give the clone's path as a source"
+        )
+    for spec in args.clone:  # before anything is read: a bad clone stores nothing
+        from ..community_report.sources.git import check_repository
+
+        check_repository(_clone_spec(spec)[1])
     # an organisation is a set of repositories, as several sources are
     several = len(sources) > 1 or any(map(_is_org, sources))
     if args.no_store and (over_time or several or args.export or args.import_):

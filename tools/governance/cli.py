@@ -259,7 +259,7 @@ def cmd_apply(args, root: Path, policy) -> int:
 
 
 def cmd_init(args) -> int:
-    from ..community_report.sources.git import toplevel
+    from ..community_report.sources.git import origin_repository, toplevel
     from ..files import write_text_atomic
     from ..governance import init
 
@@ -274,7 +274,7 @@ def cmd_init(args) -> int:
         print(f"{shown}: already there; nothing written (--force writes a new one over it)")
         return 0
     token = os.environ.get(args.token_env)
-    repo = args.repository or init.origin_repository(root)
+    repo = args.repository or origin_repository(root)
     if args.repository and not identity.REPOSITORY.match(args.repository):
         raise UserError(f"--repository {args.repository!r}: not OWNER/REPO")
     local = init.read_local(root, args.days, blame=not args.no_blame)

@@ -129,14 +129,6 @@ def read_local(root: Path, days: int = DAYS, blame: bool = True) -> Local:
     )
 
 
-def origin_repository(root: Path) -> str | None:
-    """OWNER/REPO of the ``origin`` remote when it is on github.com."""
-    url = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"],
-                         capture_output=True, text=True).stdout.strip()  # fmt: skip
-    m = re.search(r"github\.com[:/]([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", url)
-    return f"{m.group(1)}/{m.group(2)}" if m else None
-
-
 def read_github(client: GitHubClient, repo: str) -> Remote:
     """Five to seven requests: the repository, its labels, private reporting, and the
     default branch's classic protection and the rules its rulesets apply."""

@@ -231,8 +231,8 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
         notes.append(
             f"GH Archive's push events list no commits from {commits_missing_from:%Y-%m-%d %H}:00 "
             "UTC on (GitHub's format since October 2025): commit figures of GitHub sources "
-            "from then are unknown (—) or partial. Read commits from git: give a clone's "
-            "path as a source."
+            "from then are unknown (—) or partial. Read commits from git: --clone "
+            "OWNER/REPO=PATH for each repository."
         )
         missing_start = _floor(commits_missing_from, by)
     # Only GitHub sources (the API or GH Archive) have issues and pull requests: elsewhere

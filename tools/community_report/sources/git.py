@@ -185,6 +185,14 @@ def raw_log(root: Path, after: str | None = None) -> list[tuple[str, ...]]:
     return raw
 
 
+def origin_repository(root: Path) -> str | None:
+    """OWNER/REPO of the ``origin`` remote when it is on github.com."""
+    url = subprocess.run(["git", "-C", str(root), "remote", "get-url", "origin"],
+                         capture_output=True, text=True).stdout.strip()  # fmt: skip
+    m = re.search(r"github\.com[:/]([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", url)
+    return f"{m.group(1)}/{m.group(2)}" if m else None
+
+
 def project_name(root: Path) -> str | None:
     """The name the project gives itself in its identity.toml, if it has a valid one."""
     from ... import identity
