@@ -60,6 +60,8 @@ class FakeRepo:
     rulesets: list[dict] = field(default_factory=list)
     protection: dict | None = None  # the default branch's classic protection, as GitHub gives it
     commit_authors: dict[str, str] = field(default_factory=dict)  # sha → the linked login
+    stars: list[tuple[str, datetime]] = field(default_factory=list)  # (login, starred_at)
+    forks: list[tuple[str, datetime]] = field(default_factory=list)  # (owner, created_at)
     version: int = 0  # bumped by every change, so the server's sorted views stay true
     _by_number: dict[int, dict] = field(default_factory=dict, repr=False)
 
@@ -339,6 +341,7 @@ class GitHubServer:
         length = int(h.headers.get("Content-Length") or 0)
         raw = h.rfile.read(length) if length else b""
         conditional = bool(h.headers.get("If-None-Match"))
+        query["_accept"] = [h.headers.get("Accept", "")]  # the media type asked for
 
         with self.lock:
             fault = next(
@@ -737,6 +740,15 @@ class GitHubServer:
             return not_found
         if rest == "":
             return 200, self._repo_json(repo), {}
+        if rest == "/stargazers":  # oldest first; starred_at only with GitHub's star media type
+            starred = "star+json" in query["_accept"][0]
+            rows = [{"starred_at": iso(at), "user": user(who)} if starred else user(who)
+                    for who, at in sorted(repo.stars, key=lambda s: s[1])]  # fmt: skip
+            return self._paginate(path, query, rows)
+        if rest == "/forks":
+            rows = [{"full_name": f"{who}/{repo.name}", "owner": user(who), "created_at": iso(at)}
+                    for who, at in sorted(repo.forks, key=lambda s: s[1])]  # fmt: skip
+            return self._paginate(path, query, rows)
         lists = {
             "/issues": repo.issues,
             "/issues/comments": repo.comments,
@@ -770,7 +782,7 @@ class GitHubServer:
         links = []
 
         def link(p: int, rel: str) -> str:
-            q = {k: v[0] for k, v in query.items()}
+            q = {k: v[0] for k, v in query.items() if not k.startswith("_")}
             q["page"] = str(p)
             return f'<http://127.0.0.1:{self.httpd.server_port}{path}?{urlencode(q)}>; rel="{rel}"'
 

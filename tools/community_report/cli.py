@@ -260,6 +260,13 @@ def collect(args, window: Window, source: str, store=None):
         if store is not None:  # kept, then read back: the report is built from the store
             store.put_github(activity.source, activity.issues, activity.comments,
                              activity.reviews)  # fmt: skip
+            if getattr(args, "by", None):  # stars and forks over time: their own lists
+                client = _github_client(args)
+                try:
+                    store.put_popularity(activity.source, gh_source.read_popularity(client, source))
+                finally:
+                    activity.requests += client.requests
+                    client.close()
             activity.issues, activity.comments, activity.reviews = store.github_records(
                 activity.source
             )
@@ -424,7 +431,7 @@ def set_report(args, sources: list[str], now: datetime) -> dict:
 def trends_report(args, sources: list[str], now: datetime) -> dict:
     """Every source into the store, then each metric over time, by the chosen engine."""
     from ..community_report import engines
-    from ..community_report.metrics import trends
+    from ..community_report.metrics import popularity, trends
     from ..community_report.sources import gharchive
 
     by = args.by or "quarter"
@@ -477,7 +484,9 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
         if args.export:
             store.export_parquet(args.export)
             print(f"store exported to {args.export}", file=sys.stderr)
+        figures = _popularity_and_size(args, store, repos, rows, by)
     report = trends.shape(rows, by, repos, notes, args.engine, missing_from)
+    popularity.add_to(report, figures)
     report["generated_at"] = now.isoformat(timespec="seconds")
     return report
 
@@ -511,6 +520,29 @@ def read_clones(specs: list[str], store) -> list[str]:
         key = known.get(f"github:{name}".lower(), f"github:{name}")
         git_source.sync(path, store, key)
         out.append(key)
+    return out
+
+
+def _popularity_and_size(args, store, repos: list[str], rows, by: str) -> dict:
+    """Per repository, each period's stars and forks (GitHub sources: the API's lists or GH
+    Archive's events, as kept in the store) and its code's files and lines at the period's
+    end (git sources)."""
+    from datetime import date
+
+    from ..community_report.metrics import popularity
+    from ..community_report.sources import git as git_source
+
+    starts = sorted({date.fromisoformat(str(row[1])[:10]) for row in rows})
+    ends = [popularity.period_end(s, by) for s in starts]
+    out = {}
+    for repo in repos:
+        stars = store.popularity(repo) if repo.startswith("github:") else None
+        sizes = None
+        if repo.startswith("git:"):
+            sizes = git_source.sizes_at(Path(repo[4:]), ends, tuple(args.exclude),
+                                        tuple(args.include), not args.keep_generated,
+                                        store=store, repo=repo)  # fmt: skip
+        out[repo] = popularity.per_period(starts, by, stars, sizes)
     return out
 
 

@@ -22,7 +22,7 @@ from ..community_report.store import Store, _quoted, bulk_insert
 from ..errors import UserError, brief
 
 ENGINES = ("duckdb", "spark")  # --engine
-RECORD_TABLES = ("commits", "coauthors", "items", "comments", "reviews")
+RECORD_TABLES = ("commits", "coauthors", "items", "comments", "reviews", "popularity")
 
 
 def _where(repos: list[str]) -> str:

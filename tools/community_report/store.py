@@ -22,8 +22,9 @@ from pathlib import Path
 from ..community_report.records import Comment, Issue, Review
 from ..errors import UserError, brief
 
-SCHEMA_VERSION = 4  # 2: ingested files kept per scope; 3: and by content (digest);
-# 4: what the costly git passes compute, kept by commit (changes, diffed, blame, blamed)
+SCHEMA_VERSION = 5  # 2: ingested files kept per scope; 3: and by content (digest);
+# 4: what the costly git passes compute, kept by commit (changes, diffed, blame, blamed);
+# 5: stars and forks (popularity), the code's size at a commit (sizes)
 
 TABLES = {
     "repositories": """
@@ -110,9 +111,22 @@ TABLES = {
         options VARCHAR NOT NULL,
         head VARCHAR NOT NULL,      -- the commit the rows of blame are of
         PRIMARY KEY (repo, options)""",
+    "popularity": """
+        repo VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,      -- star or fork
+        who VARCHAR NOT NULL,       -- the login (lower case)
+        starred_at TIMESTAMPTZ NOT NULL,  -- when they starred (GitHub's starred_at) or forked
+        PRIMARY KEY (repo, kind, who)""",
+    "sizes": """
+        repo VARCHAR NOT NULL,      -- the code at a commit: files, and lines of text files
+        sha VARCHAR NOT NULL,
+        options VARCHAR NOT NULL,   -- the path filters it was counted with
+        files INTEGER NOT NULL,
+        lines BIGINT NOT NULL,
+        PRIMARY KEY (repo, sha, options)""",
 }
 # the schema version each table first appeared in (absent: in every version)
-SINCE = {"changes": 4, "diffed": 4, "blame": 4, "blamed": 4}
+SINCE = {"changes": 4, "diffed": 4, "blame": 4, "blamed": 4, "popularity": 5, "sizes": 5}
 
 
 # tables without a primary key: rows are added, or replaced per repository
@@ -372,7 +386,44 @@ class Store:
                 "INSERT OR REPLACE INTO blamed VALUES (?, ?, ?)", [repo, options, head]
             )
 
+    def put_popularity(self, repo: str, rows: Iterable[tuple[str, str, datetime]]) -> None:
+        """Keep stars and forks: (kind, login, when) rows; a login's later row wins."""
+        rows = [(repo, kind, who.lower(), _utc(at)) for kind, who, at in rows]
+        if rows:
+            with self.transaction():
+                self.con.execute("CREATE OR REPLACE TEMP TABLE stars_in AS "
+                                 "SELECT * FROM popularity LIMIT 0")  # fmt: skip
+                bulk_insert(self.con, "stars_in", ["repo", "kind", "who", "starred_at"], rows)
+                upsert(self.con, "popularity", "SELECT DISTINCT ON (repo, kind, who) * "
+                       "FROM stars_in ORDER BY repo, kind, who, starred_at DESC")  # fmt: skip
+                self.con.execute("DROP TABLE stars_in")
+
+    def put_sizes(self, repo: str, options: str, rows: dict[str, tuple[int, int]]) -> None:
+        with self.transaction():
+            self._insert("sizes", ["repo", "sha", "options", "files", "lines"],
+                         [(repo, sha, options, f, n) for sha, (f, n) in rows.items()])  # fmt: skip
+
     # --- reading ---------------------------------------------------------------------------
+
+    def popularity(self, repo: str) -> list[tuple[str, datetime]]:
+        """(kind, when) of each star and fork of the repository, oldest first."""
+        return [
+            (kind, at.replace(tzinfo=UTC))
+            for kind, at in self.con.execute(
+                "SELECT kind, starred_at::TIMESTAMP FROM popularity WHERE repo = ? "
+                "ORDER BY starred_at",
+                [repo],
+            ).fetchall()
+        ]
+
+    def sizes_of(self, repo: str, options: str) -> dict[str, tuple[int, int]]:
+        return {
+            sha: (f, n)
+            for sha, f, n in self.con.execute(
+                "SELECT sha, files, lines FROM sizes WHERE repo = ? AND options = ?",
+                [repo, options],
+            ).fetchall()
+        }
 
     def changes_of(self, repo: str, shas: list[str]) -> dict[str, list[tuple]]:
         """The kept file statistics of those of ``shas`` that were diffed before: sha →

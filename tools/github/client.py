@@ -227,12 +227,17 @@ class GitHubClient:
             base += ("&" if "?" in base else "?") + query
         return base
 
-    def get(self, url: str, what: str, missing_ok: bool = False) -> Page:
+    def get(self, url: str, what: str, missing_ok: bool = False, accept: str | None = None) -> Page:
         """One GET, conditional when the cache has the URL. With ``missing_ok`` a 404 is an
         answer (a page of no data), not an error: what is not there (a branch without
-        protection) is a fact to read."""
-        cached = self.cache.get(url) if self.cache else None
+        protection) is a fact to read. ``accept``: another media type (GitHub's
+        ``application/vnd.github.star+json`` adds ``starred_at``); it is part of the cache's
+        key."""
+        key = url if accept is None else f"{url} accept:{accept}"
+        cached = self.cache.get(key) if self.cache else None
         headers = {"If-None-Match": cached[0]} if cached and cached[0] else {}
+        if accept is not None:
+            headers["Accept"] = accept
 
         def send():
             status, resp_headers, body = self.requester.requestJson("GET", url, headers=headers)
@@ -253,14 +258,15 @@ class GitHubClient:
         match = _NEXT.search(resp_headers.get("link", ""))
         next_url = match.group(1) if match else None
         if self.cache is not None:
-            self.cache.put(url, resp_headers.get("etag"), data, next_url)
+            self.cache.put(key, resp_headers.get("etag"), data, next_url)
         return Page(url, data, next_url, False)
 
-    def pages(self, path: str, params: dict | None, what: str) -> Iterator[Page]:
+    def pages(self, path: str, params: dict | None, what: str,
+              accept: str | None = None) -> Iterator[Page]:  # fmt: skip
         """Every page of a list endpoint, 100 items a page, following ``rel="next"``."""
         url: str | None = self.url(path, {**(params or {}), "per_page": 100})
         while url:
-            page = self.get(url, what)
+            page = self.get(url, what, accept=accept)
             yield page
             url = page.next_url
 

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ...community_report.metrics.popularity import FIGURES as POPULARITY
+
 PERIODS = {"month": "1 MONTH", "quarter": "3 MONTH"}
 
 TRENDS_SQL = """
@@ -153,10 +155,15 @@ response AS (
             AS pull_request_response_p90_hours
     FROM answered_ranked GROUP BY scope, period
 ),
+starred AS (  -- a period with stars or forks and nothing else is a period too
+    SELECT repo AS scope, date_trunc('{unit}', starred_at) AS period FROM r_popularity
+    UNION SELECT '*' AS scope, date_trunc('{unit}', starred_at) AS period FROM r_popularity
+),
 periods AS (
     SELECT scope, period FROM people
     UNION SELECT scope, period FROM opened
     UNION SELECT scope, period FROM closed
+    UNION SELECT scope, period FROM starred
 )
 SELECT p.scope, CAST(p.period AS DATE) AS period,
        COALESCE(c.commits, 0) AS commits,
@@ -205,6 +212,10 @@ SERIES = (
     ("issue_response_p90_hours", "issue first response, p90 h"),
     ("pull_request_response_median_hours", "PR first response, median h"),
     ("pull_request_response_p90_hours", "PR first response, p90 h"),
+    ("stars", "stars gained"),
+    ("forks", "forks gained"),
+    ("files", "files at the end"),
+    ("lines", "lines of code at the end"),
 )
 
 
@@ -255,6 +266,7 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
             and (scope.startswith("github:") or (scope == "*" and with_items))
         ):
             values.update(dict.fromkeys(COMMIT_FIGURES))
+        values.update(dict.fromkeys(POPULARITY))  # filled by popularity.add_to, else unknown
         closed = values["pull_requests_closed"]
         values["acceptance_ratio"] = (
             round(values["pull_requests_merged"] / closed, 4) if closed else None

@@ -40,12 +40,12 @@ from ...errors import UserError, brief
 
 USED = {
     "IssuesEvent", "PullRequestEvent", "IssueCommentEvent", "PullRequestReviewCommentEvent",
-    "PullRequestReviewEvent", "PushEvent",
+    "PullRequestReviewEvent", "PushEvent", "WatchEvent", "ForkEvent",
 }  # fmt: skip
 SKIPPED = {
-    "CommitCommentEvent", "CreateEvent", "DeleteEvent", "DiscussionEvent", "ForkEvent",
+    "CommitCommentEvent", "CreateEvent", "DeleteEvent", "DiscussionEvent",
     "GollumEvent", "MemberEvent", "PublicEvent", "PullRequestReviewThreadEvent", "ReleaseEvent",
-    "SponsorshipEvent", "WatchEvent",
+    "SponsorshipEvent",
     # types of GH Archive's early years (2011-2014)
     "DownloadEvent", "FollowEvent", "ForkApplyEvent", "GistEvent", "TeamAddEvent",
 }  # fmt: skip
@@ -236,6 +236,7 @@ def ingest(store: Store, files: list[Path], repos: list[str], orgs: list[str]) -
         _comments(con)
         _reviews(con)
         _commits(con)
+        _popularity(con)
         con.execute("INSERT OR REPLACE INTO repositories SELECT DISTINCT repo, NULL, now() FROM ev")
         con.executemany(
             "INSERT OR REPLACE INTO ingested (name, scope, events, read_at, digest) "
@@ -398,6 +399,21 @@ def _reviews(con) -> None:
             AND r.author = n.author AND r.submitted_at = n.submitted_at
         WHERE n.submitted_at IS NOT NULL AND n.number IS NOT NULL
         """
+    )
+
+
+def _popularity(con) -> None:
+    """Stars (a WatchEvent: GitHub's name for starring) and forks, each login's latest."""
+    upsert(
+        con,
+        "popularity",
+        """
+        SELECT DISTINCT ON (repo, kind, who) repo, kind, who, starred_at FROM (
+            SELECT repo, CASE type WHEN 'WatchEvent' THEN 'star' ELSE 'fork' END AS kind,
+                   lower(actor) AS who, created_at AS starred_at
+            FROM ev WHERE type IN ('WatchEvent', 'ForkEvent') AND actor IS NOT NULL
+        ) ORDER BY repo, kind, who, starred_at DESC
+        """,
     )
 
 

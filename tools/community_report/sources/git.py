@@ -465,6 +465,47 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
         )
 
 
+def sizes_at(root: Path, ends: list[datetime], exclude: tuple[str, ...] = (),
+             include: tuple[str, ...] = (), defaults: bool = True, store=None,
+             repo: str = "") -> dict[datetime, tuple[int, int]]:  # fmt: skip
+    """The code as it stood at each moment of ``ends``: (files, lines of its text files) at
+    the last commit before it on HEAD's first-parent line (by commit time), the same files
+    left out as in the line counts; moments before the first commit are absent. One
+    ``git grep -c`` a snapshot; with a ``store``, each commit's figures are kept."""
+    import bisect
+
+    proc = _git(root, "log", "--first-parent", "--format=%ct %H", "HEAD")
+    out, _ = proc.communicate()
+    line = sorted((int(t), sha) for t, sha in (r.split() for r in out.decode().splitlines()))
+    times = [t for t, _ in line]
+    picked = {}
+    for end in ends:
+        k = bisect.bisect_left(times, int(end.timestamp()))
+        if k:
+            picked[end] = line[k - 1][1]
+    options = " ".join([*(f"+{g}" for g in include), *(f"-{g}" for g in exclude),
+                        "linguist" if defaults else "all"])  # fmt: skip
+    known = store.sizes_of(repo, options) if store is not None else {}
+    fresh = {}
+    for sha in dict.fromkeys(picked.values()):
+        if sha in known:
+            continue
+        listed, _ = _git(root, "ls-tree", "-r", "-z", "--name-only", sha).communicate()
+        paths = {p for p in listed.decode("utf-8", "replace").split("\0") if p}
+        dropped = _excluded(root, paths, exclude, include, defaults)
+        counted, _ = _git(root, "grep", "-I", "-c", "-z", "", sha, "--").communicate()
+        lines = 0
+        for row in counted.decode("utf-8", "replace").splitlines():
+            where, _, n = row.rpartition("\0")
+            if where.partition(":")[2] not in dropped and n.isdigit():
+                lines += int(n)
+        fresh[sha] = (len(paths - dropped), lines)
+    if store is not None and fresh:
+        store.put_sizes(repo, options, fresh)
+    known.update(fresh)
+    return {end: known[sha] for end, sha in picked.items()}
+
+
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's well-known empty tree
 
 

@@ -143,6 +143,24 @@ def read(
     return activity
 
 
+STAR_JSON = "application/vnd.github.star+json"  # stargazers with the time they starred
+
+
+def read_popularity(client: GitHubClient, repo: str) -> list[tuple[str, str, datetime]]:
+    """(kind, login, when) of every star (``starred_at``) and fork of ``repo``: the
+    stargazers and forks lists, 100 a page, as far as GitHub lets them be paged."""
+    out = []
+    for page in client.pages(f"repos/{repo}/stargazers", None, repo, accept=STAR_JSON):
+        for raw in page.data or ():
+            if raw.get("starred_at") and raw.get("user"):
+                out.append(("star", raw["user"]["login"], _time(raw["starred_at"])))
+    for page in client.pages(f"repos/{repo}/forks", {"sort": "oldest"}, repo):
+        for raw in page.data or ():
+            if raw.get("created_at") and raw.get("owner"):
+                out.append(("fork", raw["owner"]["login"], _time(raw["created_at"])))
+    return out
+
+
 def _cursor(cursor: str) -> str:
     """A cursor is GitHub's opaque base64 text; refuse anything that could leave the string."""
     if not all(ch.isalnum() or ch in "+/=_-:" for ch in cursor):
