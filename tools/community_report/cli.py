@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
         "commits then come from git (GitHub's push events list none since October 2025); "
         "OWNER/REPO is its origin remote's unless given (repeatable)",
     )
+    s.add_argument(
+        "--dashboard",
+        type=Path,
+        metavar="DIR",
+        help="write a static dashboard here: every series over time as a chart (--by, month "
+        "unless given), a repository filter, every contributor of the window and its headline "
+        "figures; works from disk and on GitHub Pages (the dashboard extra: Plotly.js)",
+    )
     s.add_argument("--export", type=Path, metavar="DIR", help="write the store as Parquet here")
     s.add_argument("--import", dest="import_", type=Path, metavar="DIR",
                    help="add the records of a store exported with --export")  # fmt: skip
@@ -397,7 +405,6 @@ def collect_all(args, window: Window, sources: list[str], store):
 def set_report(args, sources: list[str], now: datetime) -> dict:
     """Several repositories in one window: the whole set (one identity a person across them)
     and each repository, every figure of the one-window report."""
-    from ..community_report.metrics import sets
 
     window = window_from(args, now)
     with open_store(args) as store:
@@ -412,6 +419,13 @@ def set_report(args, sources: list[str], now: datetime) -> dict:
             f"{', '.join(sources)}: no repository to report on; name folders, OWNER/REPO or an "
             "organisation with public repositories"
         )
+    return set_of(args, activities, policy, notes, window, now)
+
+
+def set_of(args, activities: list, policy, notes: list[str], window: Window, now: datetime) -> dict:
+    """The set report of records already read."""
+    from ..community_report.metrics import sets
+
     merged = sets.merge(activities, _is_bot(policy), _known(policy))
     merged.notes += notes
     # areas are per repository in a set: each repository is one (its files' paths start
@@ -428,8 +442,10 @@ def set_report(args, sources: list[str], now: datetime) -> dict:
     }
 
 
-def trends_report(args, sources: list[str], now: datetime) -> dict:
-    """Every source into the store, then each metric over time, by the chosen engine."""
+def trends_report(args, sources: list[str], now: datetime, read: list | None = None) -> dict:
+    """Every source into the store, then each metric over time, by the chosen engine. With
+    ``read`` (a list), what was read is added to it for a window report: (activities,
+    policy, notes)."""
     from ..community_report import engines
     from ..community_report.metrics import popularity, trends
     from ..community_report.sources import gharchive
@@ -440,7 +456,7 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
         if args.import_:
             store.import_parquet(args.import_)
         repos: list[str] = []
-        policy = None
+        policy, activities = None, None
         if args.gharchive:
             wanted = [s for s in sources if s != "."]
             names = [s for s in wanted if REPO.match(s)]
@@ -471,6 +487,8 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
             activities, policy, notes = collect_all(args, window_from(args, now), sources, store)
             repos = [a.source for a in activities]
             notes += [note for a in activities for note in a.notes]
+        if read is not None:
+            read.append(_records_read(args, store, repos, activities, policy))
         missing_from = gharchive.commits_missing_from(store)
         cloned = {f"github:{name}".lower() for name, _ in map(_clone_spec, args.clone)}
         if missing_from is not None and all(r.lower() in cloned for r in repos):
@@ -489,6 +507,23 @@ def trends_report(args, sources: list[str], now: datetime) -> dict:
     popularity.add_to(report, figures)
     report["generated_at"] = now.isoformat(timespec="seconds")
     return report
+
+
+def _records_read(args, store, repos: list[str], activities, policy):
+    """The records of a trends run, for its window report: the sources' own (with file
+    statistics, blame and tags), or — for repositories read from GH Archive — the store's
+    commits, items, comments and reviews."""
+    from ..community_report.records import Activity
+    from ..community_report.sources.git import build_commits
+
+    if activities is None:
+        activities = []
+        for repo in repos:
+            activity = Activity(source=repo)
+            build_commits(activity, store.raw_commits(repo), _is_bot(policy), _known(policy))
+            activity.issues, activity.comments, activity.reviews = store.github_records(repo)
+            activities.append(activity)
+    return activities, policy, []
 
 
 def _clone_spec(spec: str) -> tuple[str, Path]:
@@ -546,6 +581,62 @@ def _popularity_and_size(args, store, repos: list[str], rows, by: str) -> dict:
     return out
 
 
+def plotly_js() -> Path:
+    """Plotly.js as the ``plotly`` package ships it (the dashboard extra)."""
+    from importlib.resources import files
+
+    try:
+        path = Path(str(files("plotly") / "package_data" / "plotly.min.js"))
+    except ModuleNotFoundError:
+        path = None
+    if path is None or not path.is_file():
+        raise UserError(
+            "--dashboard draws its charts with Plotly.js, from the plotly package: install the "
+            "dashboard extra (pip install 'guildkit[dashboard]', or -e '.[dashboard]' in a "
+            "checkout)"
+        )
+    return path
+
+
+def write_dashboard(args, sources: list[str], now: datetime) -> int:
+    """The trends and the window report of the same sources, as a static site in
+    ``--dashboard DIR`` (its files replaced; nothing else there touched)."""
+    import shutil
+
+    from ..community_report.metrics.report import build
+    from ..community_report.render import dashboard
+    from ..files import write_text
+
+    library = plotly_js()  # before anything is read: a missing extra costs nothing
+    folder = args.dashboard
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--dashboard {folder}: not a folder; give a new or existing folder")
+    args.by = args.by or "month"
+    read: list = []
+    trends = trends_report(args, sources, now, read)
+    activities, policy, notes = read[0]
+    window = window_from(args, now)
+    if len(activities) > 1:
+        report = set_of(args, activities, policy, notes, window, now)
+    else:
+        report = build(activities[0], window, policy, args.inactive_days, now=now)
+    site = dashboard.render(trends, _published(report, args, "html"))
+    try:
+        (folder / "assets").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(library, folder / dashboard.PLOTLY)
+    except OSError as exc:
+        raise UserError(
+            f"--dashboard {folder}: cannot write there ({exc.strerror}); give a folder you can "
+            "write to"
+        ) from None
+    for name, text in site.items():
+        write_text(folder / name, text)
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    print(f"wrote the dashboard to {folder}/index.html ({size / 1e6:.1f} MB in "
+          f"{len(site) + 1} files)", file=sys.stderr)  # fmt: skip
+    return 0
+
+
 def _published(report: dict, args, fmt: str) -> dict:
     """The report as a reader sees it: without email addresses, unless asked or in JSON."""
     from .render.privacy import without_emails
@@ -598,10 +689,10 @@ def run(args) -> int:
         check_repository(_clone_spec(spec)[1])
     # an organisation is a set of repositories, as several sources are
     several = len(sources) > 1 or any(map(_is_org, sources))
-    if args.no_store and (over_time or several or args.export or args.import_):
+    if args.no_store and (over_time or several or args.export or args.import_ or args.dashboard):
         raise UserError(
-            "--no-store: several repositories, health over time (--by, --gharchive), --export "
-            "and --import all read the store; drop --no-store"
+            "--no-store: several repositories, health over time (--by, --gharchive), --export, "
+            "--import and --dashboard all read the store; drop --no-store"
         )
     now = datetime.now(UTC).replace(microsecond=0)
     fmt = (
@@ -612,6 +703,8 @@ def run(args) -> int:
             "--format csv writes the window's contributor table; the series of --by have no "
             "CSV form: use --format json, or drop --by"
         )
+    if args.dashboard is not None:
+        return write_dashboard(args, sources, now)
     if over_time:
         from ..community_report.render.trends import TREND_RENDERERS
 
