@@ -60,6 +60,8 @@ class FakeRepo:
     rulesets: list[dict] = field(default_factory=list)
     protection: dict | None = None  # the default branch's classic protection, as GitHub gives it
     commit_authors: dict[str, str] = field(default_factory=dict)  # sha → the linked login
+    timeline: dict[int, list[dict]] = field(default_factory=dict)  # number → GraphQL nodes
+    discussions: list[dict] = field(default_factory=list)  # GraphQL Discussion nodes
     stars: list[tuple[str, datetime]] = field(default_factory=list)  # (login, starred_at)
     forks: list[tuple[str, datetime]] = field(default_factory=list)  # (owner, created_at)
     version: int = 0  # bumped by every change, so the server's sorted views stay true
@@ -168,6 +170,32 @@ class FakeRepo:
             ],
         }
         return self.pulls[number]
+
+    def add_event(self, number: int, kind: str, when: datetime, label: str = "") -> None:
+        """A timeline event: LabeledEvent, UnlabeledEvent, ConvertToDraftEvent or
+        ReadyForReviewEvent (the item's updated_at moves, as GitHub's does)."""
+        node = {"__typename": kind, "createdAt": iso(when)}
+        if label:
+            node["label"] = {"name": label}
+        self.timeline.setdefault(number, []).append(node)
+        self._touch(number, when)
+
+    def add_discussion(self, number: int, author: str, created: datetime, *,
+                       category: str = "Q&A", answerable: bool = True,
+                       comments: tuple[tuple[str, datetime], ...] = (),
+                       answered: datetime | None = None) -> dict:  # fmt: skip
+        last = max([created, *(t for _, t in comments), *([answered] if answered else [])])
+        node = {"number": number, "createdAt": iso(created), "updatedAt": iso(last),
+                "answerChosenAt": iso(answered),
+                "author": {"login": author, "__typename": "Bot" if author.endswith("[bot]")
+                           else "User"},
+                "category": {"name": category, "isAnswerable": answerable},
+                "comments": {"nodes": [{"createdAt": iso(t), "author": {
+                    "login": who, "__typename": "Bot" if who.endswith("[bot]") else "User"}}
+                    for who, t in comments]}}  # fmt: skip
+        self.discussions = [d for d in self.discussions if d["number"] != number] + [node]
+        self.version += 1
+        return node
 
     def labels_of(self, number: int) -> list[str]:
         return [label["name"] for label in self._by_number[number]["labels"]]
@@ -298,6 +326,7 @@ class GitHubServer:
         path: str = "",
         method: str = "GET",
         conditional: bool = False,
+        asked: str = "",
     ) -> None:
         if body is None:
             payload = b""
@@ -313,6 +342,7 @@ class GitHubServer:
                     "query": urlparse(h.path).query,
                     "status": status,
                     "conditional": conditional,
+                    "asked": asked,  # GraphQL: reviews, timelines or discussions
                 }
             )
         # logged before the answer leaves, so a client never sees an answer not yet logged
@@ -809,6 +839,30 @@ class GitHubServer:
             return self._send(h, 200, body, self._rate_headers(), path, "POST")
         pulls = {i["number"]: i for i in repo.issues if "pull_request" in i}
         result = {}
+        if "discussions(" in query:  # most recently updated first, 50 a page
+            ordered = sorted(repo.discussions, key=lambda d: d["updatedAt"], reverse=True)
+            start = int(variables.get("after") or 0)
+            end = start + 50
+            page = {"hasNextPage": end < len(ordered), "endCursor": str(end)}
+            result = {"hasDiscussionsEnabled": True,
+                      "discussions": {"nodes": ordered[start:end], "pageInfo": page}}  # fmt: skip
+        for alias, number in re.findall(
+            r"(\w+)\s*:\s*issueOrPullRequest\(number:\s*(\d+)\)", query
+        ):
+            item = repo._by_number.get(int(number))
+            if item is None:
+                result[alias] = None
+                continue
+            kinds = {"LabeledEvent", "UnlabeledEvent"}
+            if "pull_request" in item:
+                kinds |= {"ConvertToDraftEvent", "ReadyForReviewEvent"}
+            nodes = [n for n in repo.timeline.get(int(number), []) if n["__typename"] in kinds]
+            result[alias] = {
+                "__typename": "PullRequest" if "pull_request" in item else "Issue",
+                "updatedAt": item["updated_at"],
+                "timelineItems": {"nodes": nodes[:100],
+                                  "pageInfo": {"hasNextPage": len(nodes) > 100}},
+            }  # fmt: skip
         wanted = re.findall(
             r"(\w+)\s*:\s*pullRequest\(number:\s*(\d+)\)\s*\{[^{]*?reviews\(first:\s*(\d+)"
             r'(?:,\s*after:\s*"([^"]*)")?\)',
@@ -833,4 +887,7 @@ class GitHubServer:
             }
         with self.lock:
             self.remaining -= 1
-        self._send(h, 200, {"data": {"repository": result}}, self._rate_headers(), path, "POST")
+        asked = ("discussions" if "discussions(" in query else
+                 "timelines" if "issueOrPullRequest" in query else "reviews")  # fmt: skip
+        self._send(h, 200, {"data": {"repository": result}}, self._rate_headers(), path, "POST",
+                   asked=asked)  # fmt: skip

@@ -266,8 +266,10 @@ def collect(args, window: Window, source: str, store=None):
             progress=not args.no_progress and sys.stderr.isatty(),
         )
         if store is not None:  # kept, then read back: the report is built from the store
+            timelines = activity.discussions is not None  # read (with a token)
             store.put_github(activity.source, activity.issues, activity.comments,
-                             activity.reviews)  # fmt: skip
+                             activity.reviews, activity.item_events if timelines else None,
+                             activity.discussions)  # fmt: skip
             if getattr(args, "by", None):  # stars and forks over time: their own lists
                 client = _github_client(args)
                 try:
@@ -278,6 +280,8 @@ def collect(args, window: Window, source: str, store=None):
             activity.issues, activity.comments, activity.reviews = store.github_records(
                 activity.source
             )
+            if timelines:
+                activity.item_events, activity.discussions = store.github_extras(activity.source)
         return activity, policy
 
     from ..community_report.sources import git as git_source
@@ -447,7 +451,7 @@ def trends_report(args, sources: list[str], now: datetime, read: list | None = N
     ``read`` (a list), what was read is added to it for a window report: (activities,
     policy, notes)."""
     from ..community_report import engines
-    from ..community_report.metrics import popularity, trends
+    from ..community_report.metrics import issue_metrics, popularity, trends
     from ..community_report.sources import gharchive
 
     by = args.by or "quarter"
@@ -503,8 +507,10 @@ def trends_report(args, sources: list[str], now: datetime, read: list | None = N
             store.export_parquet(args.export)
             print(f"store exported to {args.export}", file=sys.stderr)
         figures = _popularity_and_size(args, store, repos, rows, by)
+        timelines, whole = _timeline_series(store, repos, rows, by)
     report = trends.shape(rows, by, repos, notes, args.engine, missing_from)
     popularity.add_to(report, figures)
+    popularity.add_to(report, timelines, issue_metrics.FIGURES, whole)
     report["generated_at"] = now.isoformat(timespec="seconds")
     return report
 
@@ -556,6 +562,35 @@ def read_clones(specs: list[str], store) -> list[str]:
         git_source.sync(path, store, key)
         out.append(key)
     return out
+
+
+def _timeline_series(store, repos: list[str], rows, by: str) -> tuple[dict, dict]:
+    """Per repository and for the whole set, each period's time in draft, in labels and its
+    discussions, from the timelines kept in the store (GitHub sources read with a token)."""
+    from dataclasses import replace
+    from datetime import date
+
+    from ..community_report.metrics import issue_metrics, popularity
+
+    starts = sorted({date.fromisoformat(str(row[1])[:10]) for row in rows})
+    ends = [popularity.period_end(s, by) for s in starts]
+    begins = [datetime(s.year, s.month, 1, tzinfo=UTC) for s in starts]
+    out, everything = {}, ([], [], None)
+    for repo in repos:
+        if not repo.startswith("github:") or not store.has_timelines(repo):
+            continue
+        issues = [replace(i, repo=repo) for i in store.github_records(repo)[0]]
+        events, talk = store.github_extras(repo)
+        events = [replace(e, repo=repo) for e in events]
+        talk = [replace(d, repo=repo) for d in talk]
+        found = issue_metrics.per_period(begins, ends, issues, events, talk)
+        out[repo] = {s: found[b] for s, b in zip(starts, begins, strict=True)}
+        everything = (everything[0] + issues, everything[1] + events,
+                      (everything[2] or []) + talk)  # fmt: skip
+    if not out:
+        return {}, {}
+    found = issue_metrics.per_period(begins, ends, *everything)
+    return out, {s: found[b] for s, b in zip(starts, begins, strict=True)}
 
 
 def _popularity_and_size(args, store, repos: list[str], rows, by: str) -> dict:

@@ -77,6 +77,34 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemEvent:
+    """A change of an issue's or pull request's state that its timeline records: a label
+    added or removed, a pull request turned into a draft or marked ready for review."""
+
+    number: int
+    kind: str  # labeled, unlabeled, convert_to_draft, ready_for_review
+    at: datetime
+    label: str = ""  # for labeled and unlabeled
+    repo: str = ""  # as Issue.repo
+
+
+@dataclass(frozen=True, slots=True)
+class Discussion:
+    """A GitHub Discussion: when it was opened, first answered by someone else, and when an
+    answer was chosen (answerable categories only)."""
+
+    number: int
+    author: str
+    author_is_bot: bool
+    created_at: datetime
+    category: str
+    answerable: bool
+    first_response_at: datetime | None  # the first comment by someone else, not a bot
+    answered_at: datetime | None  # when the answer was chosen
+    repo: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BlameLines:
     """How many lines of a file, as it stands at HEAD, an identity last changed."""
 
@@ -108,6 +136,8 @@ class Activity:
     names: dict[str, str] = field(default_factory=dict)  # identity → display name
     notes: list[str] = field(default_factory=list)  # what the source could not read, and why
     reviews_read: bool = True  # False: reviews were not read (GraphQL needs a token)
+    item_events: list[ItemEvent] = field(default_factory=list)  # labels and drafts (GraphQL)
+    discussions: list[Discussion] | None = None  # None: not read (git, or no token)
     merged_identities: list[dict] = field(default_factory=list)  # {"who", "names", "emails"}
     identities: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, email) → who
     blame: list[BlameLines] | None = None  # lines at HEAD by author (--blame), else not read

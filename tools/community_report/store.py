@@ -19,12 +19,13 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..community_report.records import Comment, Issue, Review
+from ..community_report.records import Comment, Discussion, Issue, ItemEvent, Review
 from ..errors import UserError, brief
 
-SCHEMA_VERSION = 5  # 2: ingested files kept per scope; 3: and by content (digest);
+SCHEMA_VERSION = 6  # 2: ingested files kept per scope; 3: and by content (digest);
 # 4: what the costly git passes compute, kept by commit (changes, diffed, blame, blamed);
-# 5: stars and forks (popularity), the code's size at a commit (sizes)
+# 5: stars and forks (popularity), the code's size at a commit (sizes);
+# 6: label and draft events of items (item_events), discussions
 
 TABLES = {
     "repositories": """
@@ -124,13 +125,31 @@ TABLES = {
         files INTEGER NOT NULL,
         lines BIGINT NOT NULL,
         PRIMARY KEY (repo, sha, options)""",
+    "item_events": """
+        repo VARCHAR NOT NULL,
+        number BIGINT NOT NULL,
+        kind VARCHAR NOT NULL,      -- labeled, unlabeled, convert_to_draft, ready_for_review
+        happened_at TIMESTAMPTZ NOT NULL,
+        label VARCHAR NOT NULL""",
+    "discussions": """
+        repo VARCHAR NOT NULL,
+        number BIGINT NOT NULL,
+        author VARCHAR NOT NULL,
+        author_is_bot BOOLEAN NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        category VARCHAR NOT NULL,
+        answerable BOOLEAN NOT NULL,
+        first_response_at TIMESTAMPTZ,
+        answered_at TIMESTAMPTZ,
+        PRIMARY KEY (repo, number)""",
 }
 # the schema version each table first appeared in (absent: in every version)
-SINCE = {"changes": 4, "diffed": 4, "blame": 4, "blamed": 4, "popularity": 5, "sizes": 5}
+SINCE = {"changes": 4, "diffed": 4, "blame": 4, "blamed": 4, "popularity": 5, "sizes": 5,
+         "item_events": 6, "discussions": 6}  # fmt: skip
 
 
 # tables without a primary key: rows are added, or replaced per repository
-KEYLESS = {"reviews", "coauthors", "changes", "blame"}
+KEYLESS = {"reviews", "coauthors", "changes", "blame", "item_events"}
 
 
 def default_path() -> Path:
@@ -310,14 +329,63 @@ class Store:
         )
 
     def put_github(self, repo: str, issues: Iterable[Issue], comments: Iterable[Comment],
-                   reviews: Iterable[Review]) -> None:  # fmt: skip
-        """Replace what the store holds of a repository's issues, comments and reviews with
-        what GitHub answered (every run reads it all, mostly as 304s from the ETag cache)."""
+                   reviews: Iterable[Review], events: Iterable[ItemEvent] | None = None,
+                   discussions: Iterable[Discussion] | None = None) -> None:  # fmt: skip
+        """Replace what the store holds of a repository's issues, comments and reviews (and,
+        when read, its items' events and its discussions) with what GitHub answered (every
+        run reads it all, mostly as 304s from the ETag cache)."""
         with self.transaction():
-            for table in ("items", "comments", "reviews"):
+            tables = ["items", "comments", "reviews"]
+            tables += ["item_events"] if events is not None else []
+            tables += ["discussions"] if discussions is not None else []
+            for table in tables:
                 self.con.execute(f"DELETE FROM {table} WHERE repo = ?", [repo])
+            if events is not None and discussions is not None:  # read: say so, even if empty
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')",
+                                 [f"timelines:{repo}"])  # fmt: skip
             self._put_records(repo, issues, comments, reviews)
+            self._insert("item_events", ["repo", "number", "kind", "happened_at", "label"],
+                         [(repo, e.number, e.kind, _utc(e.at), e.label)
+                          for e in events or ()])  # fmt: skip
+            self._insert(
+                "discussions",
+                ["repo", "number", "author", "author_is_bot", "created_at", "category",
+                 "answerable", "first_response_at", "answered_at"],
+                [(repo, d.number, d.author, d.author_is_bot, _utc(d.created_at), d.category,
+                  d.answerable, _utc(d.first_response_at), _utc(d.answered_at))
+                 for d in discussions or ()],
+            )  # fmt: skip
             self._mark(repo, None)
+
+    def has_timelines(self, repo: str) -> bool:
+        """Whether the repository's timelines were read (a GitHub source with a token)."""
+        row = self.con.execute("SELECT count(*) FROM meta WHERE key = ?", [f"timelines:{repo}"])
+        return row.fetchone()[0] > 0
+
+    def github_extras(self, repo: str) -> tuple[list[ItemEvent], list[Discussion]]:
+        """The items' label and draft events, and the discussions, kept for ``repo``."""
+
+        def when(value):
+            return None if value is None else value.replace(tzinfo=UTC)
+
+        events = [
+            ItemEvent(n, k, when(t), lb)
+            for n, k, t, lb in self.con.execute(
+                "SELECT number, kind, happened_at::TIMESTAMP, label FROM item_events "
+                "WHERE repo = ? ORDER BY happened_at, number, rowid",
+                [repo],
+            ).fetchall()
+        ]
+        discussions = [
+            Discussion(n, a, ab, when(c), cat, ans, when(fr), when(aw))
+            for n, a, ab, c, cat, ans, fr, aw in self.con.execute(
+                "SELECT number, author, author_is_bot, created_at::TIMESTAMP, category, "
+                "answerable, first_response_at::TIMESTAMP, answered_at::TIMESTAMP "
+                "FROM discussions WHERE repo = ? ORDER BY created_at, number",
+                [repo],
+            ).fetchall()
+        ]
+        return events, discussions
 
     def _put_records(self, repo, issues, comments, reviews) -> None:
         self._insert(

@@ -125,16 +125,19 @@ def test_requests_are_few_and_a_rerun_is_all_304(server, tmp_path, capsys):
     gets = server.requests(method="GET")
     posts = server.requests(method="POST")
     # 258 issues → 3 pages; comments and review comments → 1 page each; the repository; and
-    # one GraphQL query for 4 pull requests
-    assert len(gets) == 1 + 3 + 1 + 1 and len(posts) == 1
-    assert first == {"requests": 7, "not_modified": 0}
+    # GraphQL: one query for 4 pull requests' reviews, 6 for 258 items' timelines (50 a
+    # query), one for the discussions
+    assert len(gets) == 1 + 3 + 1 + 1
+    assert [e["asked"] for e in posts] == ["reviews"] + ["timelines"] * 6 + ["discussions"]
+    assert first == {"requests": 14, "not_modified": 0}
     assert all("per_page=100" in e["query"] for e in gets if e["path"].count("/") > 5)
     server.log.clear()
     code, out, _ = run(server, tmp_path, capsys)
     again = json.loads(out)["api"]
-    assert code == 0 and again == {"requests": 6, "not_modified": 6}
-    assert all(e["status"] == 304 and e["conditional"] for e in server.log)
-    assert server.requests(method="POST") == []  # no pull request changed: no GraphQL
+    assert code == 0 and again == {"requests": 7, "not_modified": 6}
+    assert all(e["status"] == 304 and e["conditional"] for e in server.requests(method="GET"))
+    # nothing changed: no reviews, no timelines; the first page of discussions shows it
+    assert [e["asked"] for e in server.requests(method="POST")] == ["discussions"]
 
 
 def test_a_changed_pull_request_refetches_only_its_page_and_reviews(server, tmp_path, capsys):
@@ -144,8 +147,10 @@ def test_a_changed_pull_request_refetches_only_its_page_and_reviews(server, tmp_
     server.log.clear()
     code, _, _ = run(server, tmp_path, capsys)
     assert code == 0
-    changed = [e for e in server.log if e["status"] == 200]
-    assert [e["method"] for e in changed] == ["GET", "POST"]  # the page holding #5; its reviews
+    changed = [(e["method"], e["asked"]) for e in server.log if e["status"] == 200]
+    # the page holding #5; its reviews and its timeline; the discussions' first page
+    assert changed == [("GET", ""), ("POST", "reviews"), ("POST", "timelines"),
+                       ("POST", "discussions")]  # fmt: skip
 
 
 def test_secondary_rate_limit_and_5xx_bursts_are_retried(server, tmp_path, capsys):

@@ -42,16 +42,20 @@ def per_period(starts: list[date], by: str, popularity: list[tuple[str, datetime
     return out
 
 
-def add_to(report: dict, figures: dict[str, dict[date, dict]]) -> None:
+def add_to(report: dict, figures: dict[str, dict[date, dict]], keys=FIGURES,
+           whole: dict[date, dict] | None = None) -> None:  # fmt: skip
     """Fill the trends report's rows with the figures of each repository (``figures``: repo →
-    period start → figures); the whole set's are the sums of what is known."""
+    period start → figures). The whole set's are ``whole``'s where given (figures that do
+    not add up, such as medians), else the sums of what is known."""
     for scope, rows in report["series"].items():
         for row in rows:
             start = date.fromisoformat(row["start"])
             if scope != "all":
-                row.update(figures.get(scope, {}).get(start, dict.fromkeys(FIGURES)))
-                continue
-            for key in FIGURES:
-                known = [f[start][key] for f in figures.values()
-                         if start in f and f[start][key] is not None]  # fmt: skip
-                row[key] = sum(known) if known else None
+                row.update(figures.get(scope, {}).get(start, dict.fromkeys(keys)))
+            elif whole is not None:
+                row.update(whole.get(start, dict.fromkeys(keys)))
+            else:
+                for key in keys:
+                    known = [f[start][key] for f in figures.values()
+                             if start in f and f[start][key] is not None]  # fmt: skip
+                    row[key] = sum(known) if known else None

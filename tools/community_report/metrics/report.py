@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ...community_report.metrics import activity as act
-from ...community_report.metrics import churn
+from ...community_report.metrics import churn, issue_metrics
 from ...community_report.metrics import contributors as con
 from ...community_report.metrics import github as gh
 from ...community_report.metrics.ownership import area_of, code_ownership, ownership
@@ -193,6 +193,7 @@ def build(
         items = gh.items_report(activity, window, policy)
         prev_items = gh.items_report(activity, prev, policy)
         report.update(items)
+        report["timelines"] = issue_metrics.window_report(activity, window)
         report["newcomers"] = gh.newcomers(activity, window, spans)
         report["open_items"] = gh.who_owes(activity, window.until, policy)
         report["previous_items"] = {

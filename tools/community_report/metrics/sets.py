@@ -76,6 +76,11 @@ def merge(activities: list[Activity], is_bot, known_emails) -> Activity:
         out.issues += [replace(i, repo=name) for i in a.issues]
         out.comments += [replace(c, repo=name) for c in a.comments]
         out.reviews += [replace(r, repo=name) for r in a.reviews]
+        out.item_events += [replace(e, repo=name) for e in a.item_events]
+        if a.discussions is not None:
+            out.discussions = (out.discussions or []) + [
+                replace(d, repo=name) for d in a.discussions
+            ]
         out.requests += a.requests
         out.not_modified += a.not_modified
         out.reviews_read = out.reviews_read and a.reviews_read

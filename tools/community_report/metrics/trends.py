@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ...community_report.metrics.issue_metrics import FIGURES as TIMELINES
 from ...community_report.metrics.popularity import FIGURES as POPULARITY
 
 PERIODS = {"month": "1 MONTH", "quarter": "3 MONTH"}
@@ -212,6 +213,10 @@ SERIES = (
     ("issue_response_p90_hours", "issue first response, p90 h"),
     ("pull_request_response_median_hours", "PR first response, median h"),
     ("pull_request_response_p90_hours", "PR first response, p90 h"),
+    ("draft_median_hours", "time in draft, median h"),
+    ("discussions_opened", "discussions opened"),
+    ("discussion_response_median_hours", "discussion first response, median h"),
+    ("discussion_answer_median_hours", "discussion answer, median h"),
     ("stars", "stars gained"),
     ("forks", "forks gained"),
     ("files", "files at the end"),
@@ -266,7 +271,8 @@ def shape(rows: list[tuple], by: str, sources: list[str], notes: list[str], engi
             and (scope.startswith("github:") or (scope == "*" and with_items))
         ):
             values.update(dict.fromkeys(COMMIT_FIGURES))
-        values.update(dict.fromkeys(POPULARITY))  # filled by popularity.add_to, else unknown
+        # filled by popularity.add_to where the sources have them, else unknown
+        values.update(dict.fromkeys((*POPULARITY, *TIMELINES)))
         closed = values["pull_requests_closed"]
         values["acceptance_ratio"] = (
             round(values["pull_requests_merged"] / closed, 4) if closed else None

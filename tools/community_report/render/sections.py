@@ -279,6 +279,54 @@ def sections(report: dict) -> list[Section]:
                 ],
             )
         )
+        t = report.get("timelines")
+        if t is not None:
+            d, talk = t["time_in_draft_hours"], t["discussions"]
+            out.append(
+                Section(
+                    "Drafts, labels and discussions",
+                    ["metric", "items", "median h", "p90 h", "mean h"],
+                    [
+                        [
+                            "time in draft (pull requests)",
+                            _n(d["count"]),
+                            _n(d["median"]),
+                            _n(d["p90"]),
+                            _n(d["mean"]),
+                        ],
+                        *(
+                            [
+                                f"time labelled {row['label']}",
+                                _n(row["count"]),
+                                _n(row["median"]),
+                                _n(row["p90"]),
+                                _n(row["mean"]),
+                            ]
+                            for row in t["time_in_label_hours"][:15]
+                        ),
+                        [
+                            "discussions: first response",
+                            _n(talk["opened"]),
+                            _n(talk["first_response_hours"]["median"]),
+                            _n(talk["first_response_hours"]["p90"]),
+                            "—",
+                        ],
+                        [
+                            "discussions: time to answer",
+                            _n(talk["answerable"]),
+                            _n(talk["time_to_answer_hours"]["median"]),
+                            _n(talk["time_to_answer_hours"]["p90"]),
+                            "—",
+                        ],
+                    ],
+                    [
+                        f"Of {talk['opened']:,} discussions opened, {talk['without_response']:,} "
+                        f"had no response; {talk['answered']:,} of {talk['answerable']:,} in "
+                        "categories that take an answer were answered. Items opened in the "
+                        "window, measured to its end (labels: the 15 most used; JSON has all)."
+                    ],
+                )
+            )
         n = report["newcomers"]
         out.append(
             Section(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ...community_report.records import Activity, Comment, Issue, Review
+from ...community_report.records import Activity, Comment, Discussion, Issue, ItemEvent, Review
 from ...errors import UserError
 from ...github import GitHubClient
 from ...policy import Policy
@@ -128,11 +128,19 @@ def read(
                 activity.names.setdefault(login.lower(), login)
         if token:
             activity.reviews = _reviews(client, repo, activity.issues, is_bot, bar)
+            activity.item_events, truncated = read_item_events(client, repo, activity.issues, bar)
+            if truncated:
+                activity.notes.append(
+                    f"{truncated} items have more than 100 label or draft events: their first "
+                    "100 are counted in the time in draft and in labels."
+                )
+            activity.discussions = read_discussions(client, repo, is_bot, bar)
         else:
             activity.reviews_read = False
             activity.notes.append(
                 f"Reviews were not read: GitHub's GraphQL API needs a token (set ${token_env}); "
-                "review coverage is not measured and first responses count comments only."
+                "review coverage is not measured and first responses count comments only; "
+                "time in draft, time in labels and discussions are not measured either."
             )
     finally:
         bar.close()
@@ -159,6 +167,124 @@ def read_popularity(client: GitHubClient, repo: str) -> list[tuple[str, str, dat
             if raw.get("created_at") and raw.get("owner"):
                 out.append(("fork", raw["owner"]["login"], _time(raw["created_at"])))
     return out
+
+
+EVENT_NODES = (
+    "nodes { __typename ... on LabeledEvent { createdAt label { name } } "
+    "... on UnlabeledEvent { createdAt label { name } } "
+    "... on ConvertToDraftEvent { createdAt } ... on ReadyForReviewEvent { createdAt } } "
+    "pageInfo { hasNextPage }"
+)
+TIMELINE_FIELDS = (
+    "__typename ... on Issue { updatedAt timelineItems(first: 100, itemTypes: [LABELED_EVENT, "
+    f"UNLABELED_EVENT]) {{ {EVENT_NODES} }} }} ... on PullRequest {{ updatedAt "
+    "timelineItems(first: 100, itemTypes: [LABELED_EVENT, UNLABELED_EVENT, "
+    f"CONVERT_TO_DRAFT_EVENT, READY_FOR_REVIEW_EVENT]) {{ {EVENT_NODES} }} }}"
+)
+EVENT_KINDS = {
+    "LabeledEvent": "labeled",
+    "UnlabeledEvent": "unlabeled",
+    "ConvertToDraftEvent": "convert_to_draft",
+    "ReadyForReviewEvent": "ready_for_review",
+}
+TIMELINE_BATCH = 50  # items a query: 50 × 100 events stays far below GraphQL's node limit
+
+
+def read_item_events(client: GitHubClient, repo: str, issues: list[Issue], bar=None
+                     ) -> tuple[list[ItemEvent], int]:  # fmt: skip
+    """Label and draft events of every issue and pull request (GraphQL ``timelineItems``, 50
+    items a query), from the cache where the item has not changed since it was read; and how
+    many items had more than 100 such events (only their first 100 are read)."""
+    owner, name = repo.split("/", 1)
+    key = f"timeline:{client.api_url}:{repo.lower()}"
+    known: dict = client.cache.load(key, {}) if client.cache else {}
+    updated = {i.number: i.updated_at.isoformat() for i in issues}
+    stale = [n for n in updated if known.get(str(n), {}).get("updated_at") != updated[n]]
+    for start in range(0, len(stale), TIMELINE_BATCH):
+        batch = stale[start : start + TIMELINE_BATCH]
+        fields = "\n".join(
+            f"    i{n}: issueOrPullRequest(number: {n}) {{ {TIMELINE_FIELDS} }}" for n in batch
+        )
+        data = client.graphql(REVIEWS_QUERY % fields, {"owner": owner, "name": name}, repo)
+        if bar is not None:
+            bar.update()
+        for n in batch:
+            node = (data.get("repository") or {}).get(f"i{n}") or {}
+            timeline = node.get("timelineItems") or {}
+            more = bool((timeline.get("pageInfo") or {}).get("hasNextPage"))
+            known[str(n)] = {"updated_at": updated[n], "nodes": timeline.get("nodes") or [],
+                             "more": more}  # fmt: skip
+        if client.cache:
+            client.cache.store(key, known)
+    events, truncated = [], 0
+    for n in updated:
+        entry = known.get(str(n), {})
+        truncated += bool(entry.get("more"))
+        for node in entry.get("nodes", []):
+            kind = EVENT_KINDS.get(node.get("__typename"))
+            if kind and node.get("createdAt"):
+                label = ((node.get("label") or {}).get("name")) or ""
+                events.append(ItemEvent(n, kind, _time(node["createdAt"]), label))
+    events.sort(key=lambda e: (e.at, e.number))
+    return events, truncated
+
+
+DISCUSSIONS_QUERY = """query Discussions($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    hasDiscussionsEnabled
+    discussions(first: 50, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
+      nodes { number createdAt updatedAt answerChosenAt author { login __typename }
+              category { name isAnswerable }
+              comments(first: 20) { nodes { createdAt author { login __typename } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}"""
+
+
+def read_discussions(client: GitHubClient, repo: str, is_bot, bar=None) -> list[Discussion]:
+    """Every discussion, 50 a query, the most recently updated first: paging stops at the
+    first one unchanged since the last run (all older ones are unchanged too), the rest
+    comes from the cache. The first response is the earliest of the first 20 comments by
+    someone other than the author, not a bot."""
+    owner, name = repo.split("/", 1)
+    key = f"discussions:{client.api_url}:{repo.lower()}"
+    known: dict = client.cache.load(key, {}) if client.cache else {}
+    after = None
+    while True:
+        data = client.graphql(DISCUSSIONS_QUERY, {"owner": owner, "name": name, "after": after},
+                              repo)  # fmt: skip
+        if bar is not None:
+            bar.update()
+        found = (data.get("repository") or {}).get("discussions") or {}
+        unchanged = False
+        for node in found.get("nodes") or []:
+            if known.get(str(node["number"]), {}).get("updatedAt") == node.get("updatedAt"):
+                unchanged = True
+                break
+            known[str(node["number"])] = node
+        page = found.get("pageInfo") or {}
+        if unchanged or not page.get("hasNextPage") or not page.get("endCursor"):
+            break
+        after = _cursor(page["endCursor"])
+    if client.cache:
+        client.cache.store(key, known)
+    out = []
+    for node in known.values():
+        author = node.get("author") or {"login": "ghost", "__typename": "User"}
+        login = author["login"].lower()
+        replies = sorted(
+            _time(c["createdAt"]) for c in (node.get("comments") or {}).get("nodes") or []
+            if c.get("createdAt") and (c.get("author") or {}).get("login", "").lower() != login
+            and not is_bot((c.get("author") or {}).get("login", ""),
+                           (c.get("author") or {}).get("__typename"))
+        )  # fmt: skip
+        category = node.get("category") or {}
+        out.append(Discussion(node["number"], login, is_bot(author["login"], author.get(
+            "__typename")), _time(node["createdAt"]), category.get("name", ""),
+            bool(category.get("isAnswerable")), replies[0] if replies else None,
+            _time(node.get("answerChosenAt"))))  # fmt: skip
+    return sorted(out, key=lambda d: (d.created_at, d.number))
 
 
 def _cursor(cursor: str) -> str:
