@@ -138,24 +138,45 @@ def _has(python: str, module: str) -> bool:
     return subprocess.run([python, "-c", probe], capture_output=True).returncode == 0
 
 
-def bench(commits: dict[str, int], peers_python: str, workdir: Path) -> dict:
-    out = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "tasks": {}}
+def bench(commits: dict[str, int], peers_python: str, workdir: Path, repeats: int = 3,
+          tasks: list[str] | None = None) -> dict:  # fmt: skip
+    """Each task's tools run ``repeats`` times, alternating (ours first, then the peers; the
+    order reversed every other round): the median of each one's own timing, and the range."""
+    import statistics
+
+    out = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "repeats": repeats,
+           "tasks": {}}  # fmt: skip
     for task, (title, ours, peers, drivers) in TASKS.items():
+        if tasks and task not in tasks:
+            continue
         repo = workdir / f"repo-{task}"
         make_repo(repo, commits[task.split("-")[0]])
         mirror = workdir / f"mirror-{task}"
         subprocess.run(["git", "clone", "-q", "--mirror", str(repo), str(mirror)], check=True)
-        mine = _run(sys.executable, ours, repo, mirror)
-        rows = {"ours": mine}
-        for peer in peers:
-            if not _has(peers_python, PEER_PACKAGES[peer]):
-                rows[peer] = {"error": f"not installed in {peers_python}"}
+        present = [p for p in peers if _has(peers_python, PEER_PACKAGES[p])]
+        runners = [("ours", sys.executable, ours)]
+        runners += [(p, peers_python, drivers.get(p, p)) for p in present]
+        got: dict[str, list[dict]] = {name: [] for name, _, _ in runners}
+        for r in range(repeats):
+            for name, python, driver in runners if r % 2 == 0 else runners[::-1]:
+                got[name].append(_run(python, driver, repo, mirror))
+        rows = {}
+        for name, results in got.items():
+            if any("error" in g for g in results):
+                rows[name] = next(g for g in results if "error" in g)
                 continue
-            got = _run(peers_python, drivers.get(peer, peer), repo, mirror)
-            if "seconds" in got:
-                got["ratio"] = got["seconds"] / mine["seconds"]
-                got["same_figures"] = got["by"] == mine["by"]
-            rows[peer] = got
+            seconds = [g["seconds"] for g in results]
+            steady = all(g["by"] == results[0]["by"] for g in results)
+            rows[name] = {"seconds": statistics.median(seconds),
+                          "range": [min(seconds), max(seconds)], "by": results[-1]["by"],
+                          "same_every_run": steady}  # fmt: skip
+        mine = rows["ours"]
+        for peer in peers:
+            if peer not in present:
+                rows[peer] = {"error": f"not installed in {peers_python}"}
+            elif "seconds" in rows[peer] and "seconds" in mine:
+                rows[peer]["ratio"] = rows[peer]["seconds"] / mine["seconds"]
+                rows[peer]["same_figures"] = rows[peer]["by"] == mine["by"]
         out["tasks"][task] = {"title": title, "commits": commits[task.split("-")[0]],
                               "rows": rows}  # fmt: skip
     return out
@@ -172,11 +193,13 @@ def table(fig: dict) -> str:
             if "error" in row:
                 lines.append(f"| {LABELS[name]} | {row['error']} | | |")
             elif name == "ours":
-                lines.append(f"| ours | {row['seconds']:.3f} | 1.00× | |")
+                low, high = row["range"]
+                lines.append(f"| ours | {row['seconds']:.3f} ({low:.3f}–{high:.3f}) | 1.00× | |")
             else:
                 same = "yes" if row["same_figures"] else "no"
-                lines.append(f"| {LABELS[name]} | {row['seconds']:.3f} | {row['ratio']:.1f}× "
-                             f"| {same} |")  # fmt: skip
+                low, high = row["range"]
+                lines.append(f"| {LABELS[name]} | {row['seconds']:.3f} ({low:.3f}–{high:.3f}) "
+                             f"| {row['ratio']:.1f}× | {same} |")  # fmt: skip
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -187,11 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--blame-commits", type=int, default=1_000, help="history for blame")
     p.add_argument("--peers-python", default=sys.executable,
                    help="a Python with git-fame, pydriller and perceval installed")  # fmt: skip
+    p.add_argument("--repeats", type=int, default=3, help="alternating runs of each tool")
+    p.add_argument("--task", action="append", choices=sorted(TASKS),
+                   help="only this task (repeatable; default: every task)")  # fmt: skip
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         fig = bench({"lines": args.commits, "blame": args.blame_commits}, args.peers_python,
-                    Path(tmp))  # fmt: skip
+                    Path(tmp), args.repeats, args.task)  # fmt: skip
     sys.stdout.write(table(fig))
     if args.json:
         for task in fig["tasks"].values():

@@ -15,11 +15,13 @@ def test_the_peers_benchmark_runs_ours_and_names_a_missing_peer(tmp_path, capsys
     venv.create(tmp_path / "bare", with_pip=False)
     bare = str(tmp_path / "bare" / "bin" / "python")  # a Python without the peers
     argv = ["--commits", "60", "--blame-commits", "20", "--peers-python", bare,
-            "--json", str(out)]  # fmt: skip
+            "--repeats", "2", "--json", str(out)]  # fmt: skip
     assert community_peers.main(argv) == 0
     fig = json.loads(out.read_text())
     lines, blame = fig["tasks"]["lines"]["rows"], fig["tasks"]["blame"]["rows"]
     assert lines["ours"]["seconds"] > 0 and blame["ours"]["seconds"] > 0
+    low, high = lines["ours"]["range"]  # two runs: the median lies between them
+    assert low <= lines["ours"]["seconds"] <= high and lines["ours"]["same_every_run"]
     for row in (lines["pydriller"], lines["perceval"], blame["git-fame"]):
         assert row["error"].startswith("not installed")
     table = capsys.readouterr().out
