@@ -6,11 +6,11 @@ filters, and the page logs no error."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.browser import file_page
 from tests.gitrepo import Repo
 from tools.community_report.cli import main
 
@@ -30,7 +30,6 @@ def _two_repositories(tmp_path) -> tuple[Repo, Repo]:
 
 
 def test_the_dashboard_in_chromium(tmp_path, capsys):
-    sync_api = pytest.importorskip("playwright.sync_api")
     pytest.importorskip("plotly")
     one, two = _two_repositories(tmp_path)
     site = tmp_path / "site"
@@ -42,22 +41,7 @@ def test_the_dashboard_in_chromium(tmp_path, capsys):
     assert main([*argv, "--by", "month", "--format", "json"]) == 0  # the same series, as JSON
     series = json.loads(capsys.readouterr().out)["series"]
     assert "@corp.example" not in (site / "data.js").read_text()  # published: no addresses
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"),
-                                     args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        refused: list[str] = []
-
-        def only_files(route):
-            if route.request.url.startswith("file:"):
-                return route.continue_()
-            refused.append(route.request.url)
-            return route.abort()
-
-        page.route("**/*", only_files)
+    with file_page() as page:
         page.goto((site / "index.html").as_uri())
         page.wait_for_selector("#chart-commits .main-svg")  # drawn by Plotly.js
 
@@ -89,8 +73,7 @@ def test_the_dashboard_in_chromium(tmp_path, capsys):
         page.fill("#filter", "li")
         assert names() == ["Ben Li"]
         assert page.locator("#headline dt", has_text="Commits").count() == 1
-        browser.close()
-    assert errors == [] and refused == []
+    assert page.errors == [] and page.refused == []
 
 
 def test_dashboard_without_its_extra_or_with_no_store_is_one_line(tmp_path, capsys, monkeypatch):

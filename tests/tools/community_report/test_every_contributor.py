@@ -6,11 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import UTC, datetime
 
 import pytest
 
+from tests.browser import file_page
 from tests.gitrepo import Repo
 from tools.community_report.cli import main
 
@@ -78,21 +78,12 @@ def test_csv_of_series_over_time_is_one_line(tmp_path, capsys):
 
 @pytest.mark.browser
 def test_the_html_table_sorts_and_filters_in_chromium(tmp_path, capsys):
-    sync_api = pytest.importorskip("playwright.sync_api")
     repo = _repo(tmp_path)
     page_file = tmp_path / "report.html"
     _run(capsys, str(repo.root), *WINDOW, "--output", str(page_file))
     html = page_file.read_text()
     assert "@corp.example" not in html  # published: names, never addresses
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium"),
-                                     args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            "file:") else route.abort())  # fmt: skip
+    with file_page() as page:
         page.goto(page_file.as_uri())
         table = page.locator("table.sortable")
         names = lambda: table.locator("tbody tr:not([hidden]) td:first-child").all_inner_texts()  # noqa: E731
@@ -108,5 +99,4 @@ def test_the_html_table_sorts_and_filters_in_chromium(tmp_path, capsys):
         assert sorted(names()) == [f"Person 0{i}" for i in range(10)]
         page.fill("input.filter", "")
         assert len(names()) == PEOPLE + 2
-        browser.close()
-    assert errors == []
+    assert page.errors == [] and page.refused == []
