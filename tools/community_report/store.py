@@ -162,6 +162,11 @@ def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC)
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    """A time selected as naive UTC (the session's zone: no pytz needed), made aware."""
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
 class Store:
     """One DuckDB file. Open with ``with Store(path) as store:``."""
 
@@ -364,10 +369,7 @@ class Store:
 
     def github_extras(self, repo: str) -> tuple[list[ItemEvent], list[Discussion]]:
         """The items' label and draft events, and the discussions, kept for ``repo``."""
-
-        def when(value):
-            return None if value is None else value.replace(tzinfo=UTC)
-
+        when = _aware
         events = [
             ItemEvent(n, k, when(t), lb)
             for n, k, t, lb in self.con.execute(
@@ -476,7 +478,7 @@ class Store:
     def popularity(self, repo: str) -> list[tuple[str, datetime]]:
         """(kind, when) of each star and fork of the repository, oldest first."""
         return [
-            (kind, at.replace(tzinfo=UTC))
+            (kind, _aware(at))
             for kind, at in self.con.execute(
                 "SELECT kind, starred_at::TIMESTAMP FROM popularity WHERE repo = ? "
                 "ORDER BY starred_at",
@@ -537,9 +539,7 @@ class Store:
         ).fetchall()
 
     def github_records(self, repo: str) -> tuple[list[Issue], list[Comment], list[Review]]:
-        def when(value):  # selected as naive UTC (the session's zone): no pytz needed
-            return None if value is None else value.replace(tzinfo=UTC)
-
+        when = _aware
         issues = [
             Issue(n, a, ab, assoc, t, when(c), when(u), when(cl), pr, when(m), d, tuple(lb))
             for n, a, ab, assoc, t, c, u, cl, pr, m, d, lb in self.con.execute(

@@ -31,10 +31,8 @@ def per_period(starts: list[date], by: str, popularity: list[tuple[str, datetime
             out[s]["stars"] = out[s]["forks"] = 0
         for kind, at in popularity:
             k = bisect_right(bounds, at)  # the first period whose end is after it
-            if k < len(starts) and (
-                k > 0 or at >= datetime.combine(starts[0], datetime.min.time(), UTC)
-            ):
-                out[starts[k]]["stars" if kind == "star" else "forks"] += 1
+            if k < len(starts) and at >= datetime(*starts[k].timetuple()[:3], tzinfo=UTC):
+                out[starts[k]]["stars" if kind == "star" else "forks"] += 1  # it holds `at`
     if sizes is not None:
         for s in starts:
             files, lines = sizes.get(period_end(s, by), (None, None))
