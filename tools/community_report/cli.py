@@ -264,19 +264,15 @@ def collect(args, window: Window, source: str, store=None):
             cache_dir=args.cache_dir,
             policy=policy,
             progress=not args.no_progress and sys.stderr.isatty(),
+            popularity=store is not None and args.by is not None,  # stars over time
         )
         if store is not None:  # kept, then read back: the report is built from the store
             timelines = activity.discussions is not None  # read (with a token)
             store.put_github(activity.source, activity.issues, activity.comments,
                              activity.reviews, activity.item_events if timelines else None,
                              activity.discussions)  # fmt: skip
-            if getattr(args, "by", None):  # stars and forks over time: their own lists
-                client = _github_client(args)
-                try:
-                    store.put_popularity(activity.source, gh_source.read_popularity(client, source))
-                finally:
-                    activity.requests += client.requests
-                    client.close()
+            if activity.popularity is not None:
+                store.put_popularity(activity.source, activity.popularity)
             activity.issues, activity.comments, activity.reviews = store.github_records(
                 activity.source
             )
@@ -492,7 +488,7 @@ def trends_report(args, sources: list[str], now: datetime, read: list | None = N
             repos = [a.source for a in activities]
             notes += [note for a in activities for note in a.notes]
         if read is not None:
-            read.append(_records_read(args, store, repos, activities, policy))
+            read.append(_records_read(store, repos, activities, policy))
         missing_from = gharchive.commits_missing_from(store)
         cloned = {f"github:{name}".lower() for name, _ in map(_clone_spec, args.clone)}
         if missing_from is not None and all(r.lower() in cloned for r in repos):
@@ -515,7 +511,7 @@ def trends_report(args, sources: list[str], now: datetime, read: list | None = N
     return report
 
 
-def _records_read(args, store, repos: list[str], activities, policy):
+def _records_read(store, repos: list[str], activities, policy):
     """The records of a trends run, for its window report: the sources' own (with file
     statistics, blame and tags), or — for repositories read from GH Archive — the store's
     commits, items, comments and reviews."""
@@ -564,17 +560,25 @@ def read_clones(specs: list[str], store) -> list[str]:
     return out
 
 
+def _periods(rows, by: str) -> tuple[list, list[datetime], list[datetime]]:
+    """The periods of the trends' rows: their first days, and their starts and ends as times."""
+    from datetime import date
+
+    from ..community_report.metrics.popularity import period_end
+
+    starts = sorted({date.fromisoformat(str(row[1])[:10]) for row in rows})
+    begins = [datetime(s.year, s.month, 1, tzinfo=UTC) for s in starts]
+    return starts, begins, [period_end(s, by) for s in starts]
+
+
 def _timeline_series(store, repos: list[str], rows, by: str) -> tuple[dict, dict]:
     """Per repository and for the whole set, each period's time in draft, in labels and its
     discussions, from the timelines kept in the store (GitHub sources read with a token)."""
     from dataclasses import replace
-    from datetime import date
 
-    from ..community_report.metrics import issue_metrics, popularity
+    from ..community_report.metrics import issue_metrics
 
-    starts = sorted({date.fromisoformat(str(row[1])[:10]) for row in rows})
-    ends = [popularity.period_end(s, by) for s in starts]
-    begins = [datetime(s.year, s.month, 1, tzinfo=UTC) for s in starts]
+    starts, begins, ends = _periods(rows, by)
     out, everything = {}, ([], [], None)
     for repo in repos:
         if not repo.startswith("github:") or not store.has_timelines(repo):
@@ -597,13 +601,10 @@ def _popularity_and_size(args, store, repos: list[str], rows, by: str) -> dict:
     """Per repository, each period's stars and forks (GitHub sources: the API's lists or GH
     Archive's events, as kept in the store) and its code's files and lines at the period's
     end (git sources)."""
-    from datetime import date
-
     from ..community_report.metrics import popularity
     from ..community_report.sources import git as git_source
 
-    starts = sorted({date.fromisoformat(str(row[1])[:10]) for row in rows})
-    ends = [popularity.period_end(s, by) for s in starts]
+    starts, _, ends = _periods(rows, by)
     out = {}
     for repo in repos:
         stars = store.popularity(repo) if repo.startswith("github:") else None

@@ -138,6 +138,7 @@ class Activity:
     reviews_read: bool = True  # False: reviews were not read (GraphQL needs a token)
     item_events: list[ItemEvent] = field(default_factory=list)  # labels and drafts (GraphQL)
     discussions: list[Discussion] | None = None  # None: not read (git, or no token)
+    popularity: list[tuple[str, str, datetime]] | None = None  # (star|fork, login, when)
     merged_identities: list[dict] = field(default_factory=list)  # {"who", "names", "emails"}
     identities: dict[tuple[str, str], str] = field(default_factory=dict)  # (name, email) → who
     blame: list[BlameLines] | None = None  # lines at HEAD by author (--blame), else not read

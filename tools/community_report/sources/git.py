@@ -560,10 +560,10 @@ def blame_flags(
     return flags, note
 
 
-def blame_key(root: Path, flags: tuple[str, ...]) -> str:
+def blame_key(flags: tuple[str, ...], mapping: str) -> str:
     """What a blame's figures depend on besides the history: its options, the content of the
-    ignore-revs file it reads, and the author mapping. Blame kept in the store under another
-    key is not used."""
+    ignore-revs file it reads, and the author mapping (``mailmap_digest``). Blame kept in the
+    store under another key is not used."""
     words, rest = [], iter(flags)
     for flag in rest:
         if flag == "--ignore-revs-file":
@@ -572,7 +572,7 @@ def blame_key(root: Path, flags: tuple[str, ...]) -> str:
             words.append("ignore-revs:" + hashlib.sha256(content).hexdigest()[:16])
         else:
             words.append(flag)
-    return " ".join([*words, f"mailmap:{mailmap_digest(root)}"])
+    return " ".join([*words, f"mailmap:{mapping}"])
 
 
 def changed_paths(root: Path, old: str, new: str = "HEAD") -> set[str]:
@@ -634,7 +634,10 @@ def read_blame(root: Path, activity: Activity, exclude: tuple[str, ...] = (),
     kept: dict[str, list[tuple]] = {}
     changed: set[str] | None = None  # None: nothing kept can be used
     if store is not None:
-        tip, options = head(root), blame_key(root, flags)
+        # the head and author mapping the commits' sync just recorded (read afresh without it)
+        state = store.head(activity.source) or f"{head(root)} mailmap:{mailmap_digest(root)}"
+        tip, _, mapping = state.partition(" mailmap:")
+        options = blame_key(flags, mapping)
         stored_head, stored = store.blame_of(activity.source, options)
         if stored_head == tip:
             changed = set()

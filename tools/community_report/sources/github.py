@@ -67,8 +67,11 @@ def read(
     policy: Policy | None = None,
     progress: bool = False,
     client: GitHubClient | None = None,
+    popularity: bool = False,
 ) -> Activity:
-    """Read issues, pull requests, comments and reviews of ``repo`` (OWNER/NAME)."""
+    """Read issues, pull requests, comments and reviews of ``repo`` (OWNER/NAME); with a
+    token also the items' label and draft events and the discussions; with ``popularity``
+    its stars and forks (for the series over time)."""
     from tqdm import tqdm
 
     own_client = client is None
@@ -142,6 +145,8 @@ def read(
                 "review coverage is not measured and first responses count comments only; "
                 "time in draft, time in labels and discussions are not measured either."
             )
+        if popularity:
+            activity.popularity = read_popularity(client, repo)
     finally:
         bar.close()
         activity.requests = client.requests
