@@ -88,7 +88,7 @@ bench: $(VENV)/.dev
 		--json bench-reference-anchor.json
 	$(BIN)/python -m benchmarks.community_report --json bench-community-report.json
 	$(BIN)/python -m benchmarks.community_store --json bench-community-store.json \
-		$(if $(REAL_REPO),--real-repo "$(REAL_REPO)",)
+		$(if $(REAL_REPO),--real-repo "$(REAL_REPO)" --blame-repo "$(REAL_REPO)",)
 	$(BIN)/python -m benchmarks.community_peers --peers-python "$(PEERS_PYTHON)" \
 		--json bench-community-peers.json
 	$(BIN)/python -m benchmarks.review_bot --json bench-review-bot.json

@@ -369,8 +369,18 @@ def main(argv: list[str] | None = None) -> int:
         "--real-repo",
         type=Path,
         metavar="PATH",
-        help="a clone of a real project (e.g. pypa/pip) for the whole command's "
-        "case, with and without --blame (it is copied; the clone is not changed)",
+        action="append",
+        default=[],
+        help="a clone of a real project (e.g. pypa/pip) for the whole command's case (it is "
+        "copied; the clone is not changed); repeat for several",
+    )
+    p.add_argument(
+        "--blame-repo",
+        type=Path,
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="the same with --blame; repeat for several",
     )
     p.add_argument("--runs", type=int, default=3, help="rounds of the whole command's case")
     p.add_argument("--json", type=Path)
@@ -380,10 +390,10 @@ def main(argv: list[str] | None = None) -> int:
         make_repo(work / "generated", args.commits)
         whole = [bench_whole_command(work / "generated", work, "generated", [], args.runs)]
         shutil.rmtree(work / "generated")
-        if args.real_repo:
-            for extra in ([], ["--blame"]):
-                whole.append(bench_whole_command(args.real_repo, work, args.real_repo.name,
-                                                 extra, args.runs))  # fmt: skip
+        for repo, extra in [(r, []) for r in args.real_repo] + [
+            (r, ["--blame"]) for r in args.blame_repo
+        ]:
+            whole.append(bench_whole_command(repo, work, repo.name, extra, args.runs))
         fig = {"whole_command": whole}
         fig["incremental"] = bench_incremental(args.commits, work)
         fig["trends"] = bench_trends(work, args.items, args.comments, not args.no_spark)

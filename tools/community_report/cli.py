@@ -243,9 +243,11 @@ def _github_client(args):
     )  # fmt: skip
 
 
-def collect(args, window: Window, source: str, store=None):
+def collect(args, window: Window, source: str, store=None, summarise: bool = False):
     """Read one source into records, with the policy that applies to it; with a store, the
-    records are kept there too."""
+    records are kept there too. With ``summarise`` (one window's report: nothing reads older
+    commits one by one), a git history's commits before the previous window are summarised
+    a person (records.EarlierCommits)."""
     if not Path(source).exists() and REPO.match(source):
         from ..community_report.sources import github as gh_source
         from ..community_report.sources.git import toplevel as git_toplevel
@@ -296,6 +298,7 @@ def collect(args, window: Window, source: str, store=None):
         include=tuple(args.include),
         keep_generated=args.keep_generated,
         store=store,
+        summary_before=window.previous().since if summarise else None,
     )
     if args.blame:
         flags, note = git_source.blame_flags(
@@ -364,10 +367,11 @@ def open_store(args):
     return Store(args.store or default_path())
 
 
-def collect_all(args, window: Window, sources: list[str], store):
+def collect_all(args, window: Window, sources: list[str], store, summarise: bool = False):
     """Each source into the store and into records (an organisation: each of its public
-    repositories that is neither a fork nor archived). Returns the records per repository,
-    the first policy found, and notes on organisations with nothing to read."""
+    repositories that is neither a fork nor archived; ``summarise`` as for ``collect``).
+    Returns the records per repository, the first policy found, and notes on organisations
+    with nothing to read."""
     from ..community_report.sources import github as gh_source
 
     activities, policy, notes = [], None, []
@@ -378,7 +382,7 @@ def collect_all(args, window: Window, sources: list[str], store):
 
     for source in sources:
         if not _is_org(source):
-            activity, found = collect(args, window, source, store)
+            activity, found = collect(args, window, source, store, summarise)
             add(activity)
             policy = policy or found
             continue
@@ -396,7 +400,7 @@ def collect_all(args, window: Window, sources: list[str], store):
         if not listed:
             notes.append(f"{source}: no public repositories but forks or archived.")
         for repo in listed:
-            activity, found = collect(args, window, repo, store)
+            activity, found = collect(args, window, repo, store, summarise)
             add(activity)
             policy = policy or found
     return activities, policy, notes
@@ -410,7 +414,7 @@ def set_report(args, sources: list[str], now: datetime) -> dict:
     with open_store(args) as store:
         if args.import_:
             store.import_parquet(args.import_)
-        activities, policy, notes = collect_all(args, window, sources, store)
+        activities, policy, notes = collect_all(args, window, sources, store, summarise=True)
         if args.export:
             store.export_parquet(args.export)
             print(f"store exported to {args.export}", file=sys.stderr)
@@ -750,12 +754,12 @@ def run(args) -> int:
     else:
         window = window_from(args, now)
         if args.no_store:
-            activity, policy = collect(args, window, sources[0])
+            activity, policy = collect(args, window, sources[0], summarise=True)
         else:
             with open_store(args) as store:
                 if args.import_:
                     store.import_parquet(args.import_)
-                activity, policy = collect(args, window, sources[0], store)
+                activity, policy = collect(args, window, sources[0], store, summarise=True)
                 if args.export:
                     store.export_parquet(args.export)
         report = build(activity, window, policy, args.inactive_days, now=now)

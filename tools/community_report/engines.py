@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..community_report.identities import identity_of, unify
-from ..community_report.metrics.trends import trends_sql
 from ..community_report.store import Store, _quoted, bulk_insert
 from ..errors import UserError, brief
 
@@ -121,6 +120,8 @@ def run_spark(store: Store, sql: str, repos: list[str], ident: list,
 def run_trends(store: Store, repos: list[str], by: str, inactive_days: int, ident: list,
                engine: str = "duckdb", master: str = "local[2]",
                staging: Path | None = None) -> list[tuple]:  # fmt: skip
+    from ..community_report.metrics.trends import trends_sql  # not loaded by a window's report
+
     sql = trends_sql(by, inactive_days)
     if engine == "spark":
         return run_spark(store, sql, repos, ident, master, staging)

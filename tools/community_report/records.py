@@ -31,6 +31,24 @@ class Commit:
 
 
 @dataclass(frozen=True, slots=True)
+class EarlierCommits:
+    """One (name, email)'s commits authored before the detail range, in one record instead of
+    one a commit: what the metrics read of such commits (first and last contribution, the
+    all-time count, the last commit) and nothing more. Commits carrying Co-authored-by
+    trailers are never summarised (they stay Commit records)."""
+
+    author: str  # the identity, as Commit.author
+    name: str
+    email: str
+    is_bot: bool
+    commits: int  # non-merge commits
+    first: datetime | None  # the first and last of them (None when there are none)
+    last: datetime | None
+    merges: int
+    latest: datetime  # the last commit of any kind
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     """An issue or a pull request (GitHub lists both as issues)."""
 
@@ -128,6 +146,8 @@ class Activity:
     source: str  # "git:/path" or "github:owner/name"
     project: str | None = None  # the project's own name (its identity.toml), where it has one
     commits: list[Commit] = field(default_factory=list)
+    # commits before a cutoff, summarised a (name, email) (read_commits' ``summary_before``)
+    earlier: list[EarlierCommits] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)

@@ -529,13 +529,30 @@ class Store:
                 rows.setdefault(path, []).append((name, email, n))
         return (row[0] if row else None), rows
 
-    def raw_commits(self, repo: str) -> list[tuple]:
-        """The repository's commits as git log rows, in git log's order (newest run first)."""
+    def raw_commits(self, repo: str, before: int | None = None) -> list[tuple]:
+        """The repository's commits as git log rows, in git log's order (newest run first);
+        with ``before`` (unix seconds), those ``git.summarise`` keeps one a commit."""
+        kept = "" if before is None else "AND (authored_at >= to_timestamp(?) OR coauthors <> '')"
         return self.con.execute(  # parents as git log gives them: a merge has two
             "SELECT sha, CASE WHEN is_merge THEN 'a b' ELSE 'a' END, name, email, "
-            "epoch(authored_at)::BIGINT, coauthors "
-            "FROM commits WHERE repo = ? ORDER BY batch DESC, pos",
-            [repo],
+            f"epoch(authored_at)::BIGINT, coauthors FROM commits WHERE repo = ? {kept} "
+            "ORDER BY batch DESC, pos",
+            [repo] if before is None else [repo, before],
+        ).fetchall()
+
+    def earlier_commits(self, repo: str, before: int | None) -> list[tuple]:
+        """The rest of the commits, summarised a (name, email) as ``git.summarise`` does."""
+        if before is None:
+            return []
+        return self.con.execute(
+            """SELECT name, email, count(*) FILTER (WHERE NOT is_merge),
+                      epoch(min(authored_at) FILTER (WHERE NOT is_merge))::BIGINT,
+                      epoch(max(authored_at) FILTER (WHERE NOT is_merge))::BIGINT,
+                      count(*) FILTER (WHERE is_merge), epoch(max(authored_at))::BIGINT AS latest
+               FROM commits
+               WHERE repo = ? AND authored_at < to_timestamp(?) AND coauthors = ''
+               GROUP BY name, email ORDER BY latest DESC, name, email""",
+            [repo, before],
         ).fetchall()
 
     def github_records(self, repo: str) -> tuple[list[Issue], list[Comment], list[Review]]:

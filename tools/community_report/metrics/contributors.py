@@ -19,8 +19,16 @@ def contributions(activity: Activity, trailers: bool = True) -> list[tuple[str, 
     """Every human contribution as (identity, when): non-merge commits (their authors, and the
     people their Co-authored-by trailers credit, once a commit; ``trailers=False`` leaves
     those out), and on GitHub also issues and pull requests opened, comments and reviews.
-    Bots are left out."""
+    Bots are left out. Commits summarised in ``activity.earlier`` (all before the previous
+    window) give their first and last: what ``first_and_last`` and ``returning`` read of
+    them."""
     out = [(c.author, c.authored_at) for c in activity.commits if not c.is_merge and not c.is_bot]
+    out += [
+        (e.author, when)
+        for e in activity.earlier
+        if e.commits and not e.is_bot
+        for when in (e.first, e.last)
+    ]
     if trailers:  # a Co-authored-by trailer credits its person with the commit too (never a bot)
         out += [
             (who, c.authored_at) for c in activity.commits if not c.is_merge for who in c.coauthors
@@ -163,7 +171,18 @@ def person_for(identity: str, email: str, policy: Policy | None):
 def elephant_factor(commits: list[Commit], policy: Policy | None) -> tuple[int, Counter]:
     """The fewest organisations whose commits make up more than 50% of the window's, each
     commit counted for its author's organisation on the day it was authored."""
-    orgs = Counter(organisation(c.author, c.email, policy, c.authored_at) for c in commits)
+    orgs: Counter = Counter()
+    fixed: dict[tuple[str, str], str | None] = {}  # None: dated affiliations, ask each day
+    for c in commits:
+        key = (c.author, c.email)
+        if key not in fixed:
+            person = person_for(c.author, c.email, policy)
+            dated = person is not None and person.affiliations
+            fixed[key] = None if dated else organisation(c.author, c.email, policy)
+        org = fixed[key]
+        if org is None:
+            org = organisation(c.author, c.email, policy, c.authored_at)
+        orgs[org] += 1
     return smallest_majority(orgs.values()), orgs
 
 

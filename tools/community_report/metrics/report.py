@@ -127,7 +127,8 @@ def build(
             "previous": len(prev_commits),
             "merges": merges,
             "bots": bot_commits,
-            "all_time": sum(1 for c in activity.commits if not c.is_merge and not c.is_bot),
+            "all_time": sum(1 for c in activity.commits if not c.is_merge and not c.is_bot)
+            + sum(e.commits for e in activity.earlier if not e.is_bot),
         },
         "contributors": {
             "total": len(spans),
@@ -180,8 +181,8 @@ def build(
         "notes": list(activity.notes),
     }
     report["contributors"]["merged_identities"] = activity.merged_identities
-    if not commits and activity.commits:
-        last = max(c.authored_at for c in activity.commits)
+    if not commits and (activity.commits or activity.earlier):
+        last = max([c.authored_at for c in activity.commits] + [e.latest for e in activity.earlier])
         report["commits"]["last_commit_at"] = last.isoformat()
         if last < window.since:
             days = (window.until - last).total_seconds() / 86400

@@ -50,6 +50,8 @@ def merge(activities: list[Activity], is_bot, known_emails) -> Activity:
     pairs: Counter = Counter()
     for a in activities:
         pairs.update((c.name, c.email) for c in a.commits)
+        for e in a.earlier:
+            pairs[(e.name, e.email)] += e.commits + e.merges
         for pair in a.identities:  # co-authors too, credited at least once
             pairs[pair] = pairs[pair] or 1
     bots = {(n, e): is_bot(n, e, identity_of(e)) for n, e in pairs}
@@ -73,6 +75,7 @@ def merge(activities: list[Activity], is_bot, known_emails) -> Activity:
             coauthors = tuple(dict.fromkeys(x for x in credited if x != author))
             out.commits.append(Commit(c.sha, author, c.name, c.email, c.authored_at,
                                       c.is_merge, c.is_bot, files, coauthors))  # fmt: skip
+        out.earlier += [replace(e, author=who[(e.name, e.email)]) for e in a.earlier]
         out.issues += [replace(i, repo=name) for i in a.issues]
         out.comments += [replace(c, repo=name) for c in a.comments]
         out.reviews += [replace(r, repo=name) for r in a.reviews]

@@ -21,7 +21,14 @@ from operator import itemgetter
 from pathlib import Path
 
 from ...community_report.identities import identity_of, unify
-from ...community_report.records import Activity, BlameLines, Commit, FileChange, Tag
+from ...community_report.records import (
+    Activity,
+    BlameLines,
+    Commit,
+    EarlierCommits,
+    FileChange,
+    Tag,
+)
 from ...errors import UserError
 from ...policy.globs import compile_glob, matches
 
@@ -215,6 +222,7 @@ def read_commits(
     store=None,
     include: tuple[str, ...] = (),
     keep_generated: bool = False,
+    summary_before: datetime | None = None,
 ) -> Activity:
     """Every commit reachable from HEAD; file statistics for those authored in
     [``detail_since``, ``until``) (none when it is None). ``known_emails`` (email → login,
@@ -222,9 +230,11 @@ def read_commits(
     the file statistics; ``exclude`` globs, and files marked
     ``linguist-vendored`` or ``linguist-generated`` in .gitattributes, and unless
     ``keep_generated`` the lock files and vendor folders of Linguist's defaults, are left out
-    of the file statistics (commits still count). With a ``store``, only commits it lacks
-    are read from git, and the records are built from the store's rows: the same records
-    either way."""
+    of the file statistics (commits still count). With ``summary_before``, the commits
+    authored before it (but those with Co-authored-by trailers) are summarised, one
+    EarlierCommits a (name, email), instead of one Commit each. With a ``store``, only
+    commits it lacks are read from git, and the records are built from the store's rows (the
+    summaries computed there): the same records either way."""
     check_repository(root)
     activity = Activity(source=f"git:{root.resolve()}", project=project_name(root))
     if is_shallow(root):
@@ -234,8 +244,12 @@ def read_commits(
         )
         print(f"warning: {root}: shallow clone; the report covers only the commits present",
               file=sys.stderr)  # fmt: skip
-    raw = raw_log(root) if store is None else sync(root, store, activity.source)
-    build_commits(activity, raw, is_bot, known_emails)
+    before = None if summary_before is None else int(summary_before.timestamp())
+    if store is None:
+        raw, earlier = summarise(raw_log(root), before)
+    else:
+        raw, earlier = sync(root, store, activity.source, before)
+    build_commits(activity, raw, is_bot, known_emails, earlier)
     activity.tags = read_tags(root)
     if detail_since is not None:
         _add_files(root, activity, detail_since, until, exclude, include, not keep_generated,
@@ -279,11 +293,11 @@ def mailmap_digest(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def sync(root: Path, store, repo: str) -> list[tuple]:
+def sync(root: Path, store, repo: str, before: int | None = None) -> tuple[list, list]:
     """Add to the store the commits after its stored head (all of them the first time, when
     the history was rewritten, or when the author mapping changed: rows are stored mapped
     by ``.mailmap``, so a store run always gives a direct run's figures), then return the
-    repository's rows from the store."""
+    repository's rows from the store, as ``summarise`` splits them at ``before``."""
     state = f"{head(root)} mailmap:{mailmap_digest(root)}"
     stored = store.head(repo)
     if stored != state:
@@ -292,7 +306,37 @@ def sync(root: Path, store, repo: str) -> list[tuple]:
             store.add_commits(repo, raw_log(root, after=tip), state)
         else:
             store.add_commits(repo, raw_log(root), state, replace=True)
-    return store.raw_commits(repo)
+    return store.raw_commits(repo, before), store.earlier_commits(repo, before)
+
+
+def summarise(raw: list[tuple], before: int | None) -> tuple[list[tuple], list[tuple]]:
+    """Split git log rows at ``before`` (unix seconds): the rows to keep one a commit (authored
+    at or after it, or carrying Co-authored-by trailers), in their order, and for the rest
+    one row a (name, email): (name, email, non-merge commits, first and last of them or
+    None, merges, last commit of any kind), the last commit newest first, then by name and
+    email. The store computes the same split in SQL (Store.raw_commits, earlier_commits)."""
+    if before is None:
+        return raw, []
+    kept: list[tuple] = []
+    acc: dict[tuple[str, str], list] = {}
+    for row in raw:
+        ts = int(row[4])
+        if ts >= before or row[5]:
+            kept.append(row)
+            continue
+        a = acc.get((row[2], row[3]))
+        if a is None:
+            a = acc[(row[2], row[3])] = [0, None, None, 0, ts]
+        if " " in row[1]:
+            a[3] += 1
+        else:
+            a[0] += 1
+            a[1] = ts if a[1] is None or ts < a[1] else a[1]
+            a[2] = ts if a[2] is None or ts > a[2] else a[2]
+        a[4] = max(a[4], ts)
+    earlier = [(name, email, *a) for (name, email), a in acc.items()]
+    earlier.sort(key=lambda e: (-e[6], e[0], e[1]))
+    return kept, earlier
 
 
 # More Co-authored-by trailers than this on one commit is no pairing session: a mistake, or
@@ -310,9 +354,10 @@ def co_authors(field: str) -> list[tuple[str, str]]:
     return out
 
 
-def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) -> None:
-    """Commit records from git log rows: identities joined over the whole history, authors
-    and co-authors alike."""
+def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails,
+                  earlier: list[tuple] = ()) -> None:  # fmt: skip
+    """Commit records from git log rows, and EarlierCommits from ``summarise``'s summaries:
+    identities joined over the whole history, authors and co-authors alike."""
     credited = [co_authors(row[5]) if row[5] else () for row in raw]  # most rows have none
 
     def people(trailers) -> int:
@@ -328,6 +373,8 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
         credited = [() if people(c) > MAX_COAUTHORS else c for c in credited]
     pairs = Counter(map(itemgetter(2, 3), raw))  # (name, email)
     pairs.update(pair for pairs_of in credited for pair in pairs_of)
+    for name, email, commits, _, _, merges, _ in earlier:
+        pairs[(name, email)] += commits + merges
     bots = {}
     for name, email in pairs:
         bots[(name, email)] = is_bot(name, email, identity_of(email))
@@ -349,6 +396,16 @@ def build_commits(activity: Activity, raw: list[tuple], is_bot, known_emails) ->
                 dict.fromkeys(who[p] for p in extra if not bots[p] and who[p] != author)
             )
         append(commit)
+
+    def when(ts: int | None) -> datetime | None:
+        return None if ts is None else from_ts(ts, UTC)
+
+    activity.earlier = []
+    for name, email, commits, first, last, merges, latest in earlier:
+        pair = (name, email)
+        summary = EarlierCommits(who[pair], name, email, bots[pair], commits, when(first),
+                                 when(last), merges, when(latest))  # fmt: skip
+        activity.earlier.append(summary)
 
 
 def _excluded(root: Path, paths: set[str], exclude: tuple[str, ...],
@@ -449,20 +506,8 @@ def _add_files(root: Path, activity: Activity, since: datetime, until: datetime 
             f"--exclude; {len(by_default):,} of them lock files or vendored code by GitHub "
             f"Linguist's defaults{example}: --keep-generated keeps them). Commits still count."
         )
-    for index, files in found.items():
-        c = commits[index]
-        kept = tuple(f for f in files if f.path not in dropped)
-        commits[index] = Commit(
-            c.sha,
-            c.author,
-            c.name,
-            c.email,
-            c.authored_at,
-            c.is_merge,
-            c.is_bot,
-            kept,
-            c.coauthors,
-        )
+    for index, files in found.items():  # the source's own records: completed in place
+        commits[index].files = tuple(f for f in files if f.path not in dropped)
 
 
 def sizes_at(root: Path, ends: list[datetime], exclude: tuple[str, ...] = (),
