@@ -2,8 +2,8 @@
 side with their baselines in one run.
 
 0. The whole command, as a user runs it each week: ``community-report`` on a generated
-   100,000-commit history and, with ``--real-repo``, on a clone of a real project (with and
-   without ``--blame``), without a store (the baseline), into a new store, and again after 100
+   100,000-commit history and on clones of real projects (``--real-repo``; ``--blame-repo``
+   with ``--blame``), without a store (the baseline), into a new store, and again after 100
    new commits; alternating rounds, medians and ranges.
 1. Incremental: a generated 100,000-commit repository read into an empty store (the first
    run), then again after 100 new commits (the re-run: only those are read from git); the

@@ -409,7 +409,6 @@ def collect_all(args, window: Window, sources: list[str], store, summarise: bool
 def set_report(args, sources: list[str], now: datetime) -> dict:
     """Several repositories in one window: the whole set (one identity a person across them)
     and each repository, every figure of the one-window report."""
-
     window = window_from(args, now)
     with open_store(args) as store:
         if args.import_:
@@ -583,7 +582,8 @@ def _timeline_series(store, repos: list[str], rows, by: str) -> tuple[dict, dict
     from ..community_report.metrics import issue_metrics
 
     starts, begins, ends = _periods(rows, by)
-    out, everything = {}, ([], [], None)
+    out: dict = {}
+    every_issue, every_event, every_talk = [], [], []  # the whole set's
     for repo in repos:
         if not repo.startswith("github:") or not store.has_timelines(repo):
             continue
@@ -593,11 +593,12 @@ def _timeline_series(store, repos: list[str], rows, by: str) -> tuple[dict, dict
         talk = [replace(d, repo=repo) for d in talk]
         found = issue_metrics.per_period(begins, ends, issues, events, talk)
         out[repo] = {s: found[b] for s, b in zip(starts, begins, strict=True)}
-        everything = (everything[0] + issues, everything[1] + events,
-                      (everything[2] or []) + talk)  # fmt: skip
+        every_issue += issues
+        every_event += events
+        every_talk += talk
     if not out:
         return {}, {}
-    found = issue_metrics.per_period(begins, ends, *everything)
+    found = issue_metrics.per_period(begins, ends, every_issue, every_event, every_talk)
     return out, {s: found[b] for s, b in zip(starts, begins, strict=True)}
 
 
@@ -643,9 +644,7 @@ def write_dashboard(args, sources: list[str], now: datetime) -> int:
     ``--dashboard DIR`` (its files replaced; nothing else there touched)."""
     import shutil
 
-    from ..community_report.metrics.report import build
     from ..community_report.render import dashboard
-    from ..files import write_text
 
     library = plotly_js()  # before anything is read: a missing extra costs nothing
     folder = args.dashboard

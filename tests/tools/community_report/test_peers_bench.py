@@ -20,8 +20,7 @@ def test_the_peers_benchmark_runs_ours_and_names_a_missing_peer(tmp_path, capsys
     fig = json.loads(out.read_text())
     lines, blame = fig["tasks"]["lines"]["rows"], fig["tasks"]["blame"]["rows"]
     assert lines["ours"]["seconds"] > 0 and blame["ours"]["seconds"] > 0
-    low, high = lines["ours"]["range"]  # two runs: the median lies between them
-    assert low <= lines["ours"]["seconds"] <= high and lines["ours"]["same_every_run"]
+    assert lines["ours"]["same_every_run"]  # both runs counted the same lines
     for row in (lines["pydriller"], lines["perceval"], blame["git-fame"]):
         assert row["error"].startswith("not installed")
     table = capsys.readouterr().out

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from ...community_report.metrics.github import summary
+from ...community_report.metrics.github import hours_between, summary
 from ...community_report.metrics.window import Window
 from ...community_report.records import Activity, Discussion, Issue, ItemEvent
 
 
 def _hours(start: datetime, end: datetime) -> float:
-    return max((end - start).total_seconds(), 0.0) / 3600
+    return hours_between(start, end, None)  # wall-clock: no business hours here
 
 
 def _events_by_item(events: list[ItemEvent]) -> dict[tuple[str, int], list[ItemEvent]]:
@@ -138,11 +138,10 @@ def per_period(starts: list, ends: list, issues: list[Issue], events: list[ItemE
     opened in it, its discussions and their median first response and answer, and each
     label's median time (JSON only); all measured up to the period's end. Periods as
     ``starts``/``ends`` (aware datetimes); a source without timelines gives None."""
+    if discussions is None:
+        return {start: dict.fromkeys(FIGURES) for start in starts}
     out = {}
     for start, end in zip(starts, ends, strict=True):
-        if discussions is None:
-            out[start] = dict.fromkeys(FIGURES)
-            continue
 
         def opened_in(moment, start=start, end=end):
             return start <= moment < end

@@ -281,43 +281,32 @@ def sections(report: dict) -> list[Section]:
         )
         t = report.get("timelines")
         if t is not None:
-            d, talk = t["time_in_draft_hours"], t["discussions"]
+            talk = t["discussions"]
+
+            def hours(label: str, items, s: dict) -> list[str]:
+                return [label, _n(items), _n(s["median"]), _n(s["p90"]), _n(s.get("mean", "—"))]
+
+            d = t["time_in_draft_hours"]
             out.append(
                 Section(
                     "Drafts, labels and discussions",
                     ["metric", "items", "median h", "p90 h", "mean h"],
                     [
-                        [
-                            "time in draft (pull requests)",
-                            _n(d["count"]),
-                            _n(d["median"]),
-                            _n(d["p90"]),
-                            _n(d["mean"]),
-                        ],
+                        hours("time in draft (pull requests)", d["count"], d),
                         *(
-                            [
-                                f"time labelled {row['label']}",
-                                _n(row["count"]),
-                                _n(row["median"]),
-                                _n(row["p90"]),
-                                _n(row["mean"]),
-                            ]
+                            hours(f"time labelled {row['label']}", row["count"], row)
                             for row in t["time_in_label_hours"][:15]
                         ),
-                        [
+                        hours(
                             "discussions: first response",
-                            _n(talk["opened"]),
-                            _n(talk["first_response_hours"]["median"]),
-                            _n(talk["first_response_hours"]["p90"]),
-                            "—",
-                        ],
-                        [
+                            talk["opened"],
+                            talk["first_response_hours"],
+                        ),
+                        hours(
                             "discussions: time to answer",
-                            _n(talk["answerable"]),
-                            _n(talk["time_to_answer_hours"]["median"]),
-                            _n(talk["time_to_answer_hours"]["p90"]),
-                            "—",
-                        ],
+                            talk["answerable"],
+                            talk["time_to_answer_hours"],
+                        ),
                     ],
                     [
                         f"Of {talk['opened']:,} discussions opened, {talk['without_response']:,} "

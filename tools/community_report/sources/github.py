@@ -278,17 +278,29 @@ def read_discussions(client: GitHubClient, repo: str, is_bot, bar=None) -> list[
     for node in known.values():
         author = node.get("author") or {"login": "ghost", "__typename": "User"}
         login = author["login"].lower()
-        replies = sorted(
-            _time(c["createdAt"]) for c in (node.get("comments") or {}).get("nodes") or []
-            if c.get("createdAt") and (c.get("author") or {}).get("login", "").lower() != login
-            and not is_bot((c.get("author") or {}).get("login", ""),
-                           (c.get("author") or {}).get("__typename"))
-        )  # fmt: skip
+        replies = []
+        for comment in (node.get("comments") or {}).get("nodes") or []:
+            by = comment.get("author") or {}
+            who = by.get("login", "")
+            if (
+                comment.get("createdAt")
+                and who.lower() != login
+                and not is_bot(who, by.get("__typename"))
+            ):
+                replies.append(_time(comment["createdAt"]))
         category = node.get("category") or {}
-        out.append(Discussion(node["number"], login, is_bot(author["login"], author.get(
-            "__typename")), _time(node["createdAt"]), category.get("name", ""),
-            bool(category.get("isAnswerable")), replies[0] if replies else None,
-            _time(node.get("answerChosenAt"))))  # fmt: skip
+        out.append(
+            Discussion(
+                number=node["number"],
+                author=login,
+                author_is_bot=is_bot(author["login"], author.get("__typename")),
+                created_at=_time(node["createdAt"]),
+                category=category.get("name", ""),
+                answerable=bool(category.get("isAnswerable")),
+                first_response_at=min(replies, default=None),
+                answered_at=_time(node.get("answerChosenAt")),
+            )
+        )
     return sorted(out, key=lambda d: (d.created_at, d.number))
 
 
